@@ -1,0 +1,10 @@
+import type { Config } from './config';
+import type { Db, DatabaseKind } from './db/database';
+
+/** What every feature needs from the process: built once in main.ts (or a test) and passed to buildApp. */
+export interface AppContext {
+  db: Db;
+  databaseKind: DatabaseKind;
+  config: Config;
+  version: string;
+}

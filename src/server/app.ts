@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppContext } from './app-context';
+import { accountRoutes } from './features/accounts/routes';
+import { auditRoutes } from './features/audit/routes';
+import { healthRoutes } from './features/health/routes';
+import { unitRoutes } from './features/units/routes';
+import { userRoutes } from './features/users/routes';
+import { authPlugin } from './plugins/auth';
+import { errorsPlugin, sendProblem } from './plugins/errors';
+import { AppError } from './errors';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const webDistDir = path.join(projectRoot, 'dist/web');
+
+export interface BuildAppOptions {
+  /** Log requests (off in tests). */
+  logger?: boolean;
+  /** Serve the built web app from dist/web (on unless a test turns it off). */
+  serveWeb?: boolean;
+}
+
+/**
+ * The composition root: plugins from the outside in (errors, security, cookies, auth), then one
+ * plugin per feature under /api/v1. Listening happens in main.ts; tests use inject() on this.
+ */
+export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: ctx.config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] } : false,
+    trustProxy: ctx.config.trustProxy,
+    bodyLimit: 2 * 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(errorsPlugin);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Ant Design writes its styles at run time.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: ctx.config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyMultipart, { limits: { fileSize: 10 * 1024 * 1024, files: 5, fields: 20 } });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Huiju 汇聚 API',
+        version: ctx.version,
+        description: '全国科技工作者日活动平台接口。错误以 RFC 9457 problem+json 返回。',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'huiju_session' },
+          csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(authPlugin, { ctx });
+  await app.register(healthRoutes, { prefix: '/api', ctx });
+  await app.register(
+    async (api) => {
+      await api.register(accountRoutes, { ctx });
+      await api.register(unitRoutes, { ctx });
+      await api.register(userRoutes, { ctx });
+      await api.register(auditRoutes, { ctx });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  let indexHtml: Buffer | undefined;
+  if (options.serveWeb !== false && fs.existsSync(path.join(webDistDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webDistDir, prefix: '/', wildcard: false, index: false });
+    indexHtml = fs.readFileSync(path.join(webDistDir, 'index.html'));
+  }
+  // Client-side routes all load the same page; unknown API paths are 404 problems.
+  app.setNotFoundHandler((request, reply) => {
+    if (!indexHtml || request.url.startsWith('/api/') || request.method !== 'GET') {
+      return sendProblem(request, reply, new AppError('not_found', 404));
+    }
+    return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(indexHtml);
+  });
+  return app;
+}

@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting Huiju reads, validated once at start-up. A bad value stops the process
+ * with a message naming the variable (principle 9 in ../shared/STYLE.md).
+ */
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const configSchema = z.object({
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Where the embedded database, uploaded files and the lock live. */
+  HUIJU_DATA_DIR: z.string().default('./data'),
+  /** When set, Huiju runs on this PostgreSQL server instead of the embedded one. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  HUIJU_ADMIN_USERNAME: z.string().regex(/^[a-z0-9._-]{3,64}$/).default('admin'),
+  /** Initial password of the system administrator; a random one is printed once when unset. */
+  HUIJU_ADMIN_PASSWORD: z.string().optional(),
+  /** GB/T 2260 code limiting the regions loaded on first start (e.g. 32 for 江苏). */
+  HUIJU_SEED_ROOT: z.string().regex(/^\d{2}(\d{2}(\d{2})?)?$/).optional(),
+  HUIJU_PUBLIC_URL: z.string().url().optional(),
+  /** Set when Huiju is reached over TLS (directly or behind a proxy): secure, __Host- cookies. */
+  HUIJU_SECURE_COOKIES: booleanFromEnv.optional(),
+  HUIJU_TRUST_PROXY: booleanFromEnv.default(false),
+  HUIJU_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  HUIJU_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(72).default(12),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type EnvConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  adminUsername: string;
+  adminPassword: string | undefined;
+  seedRoot: string | undefined;
+  publicUrl: string | undefined;
+  secureCookies: boolean;
+  trustProxy: boolean;
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  logLevel: EnvConfig['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant = Object.fromEntries(
+    Object.keys(configSchema.shape).flatMap((key) => (env[key] === undefined || env[key] === '' ? [] : [[key, env[key]]])),
+  );
+  const parsed = configSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return {
+    host: c.HOST,
+    port: c.PORT,
+    dataDir: path.resolve(c.HUIJU_DATA_DIR),
+    databaseUrl: c.DATABASE_URL,
+    databasePoolSize: c.DATABASE_POOL_SIZE,
+    adminUsername: c.HUIJU_ADMIN_USERNAME,
+    adminPassword: c.HUIJU_ADMIN_PASSWORD,
+    seedRoot: c.HUIJU_SEED_ROOT,
+    publicUrl: c.HUIJU_PUBLIC_URL,
+    secureCookies: c.HUIJU_SECURE_COOKIES ?? c.HUIJU_PUBLIC_URL?.startsWith('https://') ?? false,
+    trustProxy: c.HUIJU_TRUST_PROXY,
+    sessionIdleMinutes: c.HUIJU_SESSION_IDLE_MINUTES,
+    sessionAbsoluteHours: c.HUIJU_SESSION_ABSOLUTE_HOURS,
+    logLevel: c.LOG_LEVEL,
+  };
+}
+
+/** Settings documented in README's configuration table; kept here so the two cannot drift. */
+export const configVariables = Object.keys(configSchema.shape);

@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect';
+import type { Database } from './schema';
+
+export type DatabaseKind = 'pglite' | 'postgresql';
+export type Db = Kysely<Database>;
+/** Repository functions take either the database or an open transaction. */
+export type DbOrTx = Kysely<Database> | Transaction<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+// Both drivers return the same JavaScript values: int8 and numeric as strings (no precision loss),
+// dates as 'YYYY-MM-DD' strings (no time-zone shift), timestamps as Date.
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+const keepText = (value: string) => value;
+
+let pgParsersSet = false;
+function setPgParsers() {
+  if (pgParsersSet) return;
+  pg.types.setTypeParser(DATE, keepText);
+  pgParsersSet = true;
+}
+
+export function openPostgres(url: string, poolSize = 10): DatabaseHandle {
+  setPgParsers();
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client losing its server must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgresql', close: () => db.destroy() };
+}
+
+export const pgliteParsers = { [INT8]: keepText, [NUMERIC]: keepText, [DATE]: keepText };
+
+export function wrapPGlite(pglite: PGlite): DatabaseHandle {
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}
+
+/** Opens (creating when absent) the embedded database stored under the data directory. */
+export async function openPGlite(dataDir: string | undefined): Promise<DatabaseHandle> {
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir: path.join(dataDir, 'pgdata') } : {}),
+    parsers: pgliteParsers,
+  });
+  return wrapPGlite(pglite);
+}
+
+export async function databaseServerVersion(db: Db): Promise<string> {
+  const result = await sql<{ server_version: string }>`show server_version`.execute(db);
+  return result.rows[0]?.server_version ?? 'unknown';
+}

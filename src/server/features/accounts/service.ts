@@ -1,0 +1,222 @@
+import type { Actor } from '../../../shared/domain/access';
+import { lockedUntilAfterFailure } from '../../../shared/domain/lockout';
+import { checkPassword } from '../../../shared/domain/password-policy';
+import type { Db } from '../../db/database';
+import { AppError, invalidFields } from '../../errors';
+import { insertAuditEntry } from '../audit/repository';
+import * as users from '../users/repository';
+import { hashPassword, randomToken, sha256, spendVerificationTime, verifyPassword } from './passwords';
+import * as sessions from './repository';
+
+export interface SessionSettings {
+  idleMinutes: number;
+  absoluteHours: number;
+}
+
+export interface ClientInfo {
+  ip: string;
+  userAgent: string | null;
+}
+
+/** Throws a field error unless `password` meets the policy. */
+export function assertPasswordAcceptable(password: string, username: string, field = 'newPassword') {
+  const problems = checkPassword(password, username);
+  if (problems.length > 0) {
+    throw invalidFields(problems.map((p) => ({ field, code: `password_${p}` as const })));
+  }
+}
+
+export async function signIn(
+  db: Db,
+  options: { username: string; password: string; client: ClientInfo; settings: SessionSettings },
+) {
+  const { username, password, client } = options;
+  const user = await users.findUserByUsername(db, username);
+  const failure = async (reason: string, userId: number | null = null, unitId: number | null = null) =>
+    insertAuditEntry(db, {
+      actorUserId: userId,
+      actorUsername: username,
+      actorUnitId: unitId,
+      unitId,
+      action: 'session.sign_in',
+      outcome: 'failure',
+      ip: client.ip,
+      details: { reason },
+    });
+
+  if (!user || !user.password_hash) {
+    await spendVerificationTime(password);
+    await failure(user ? 'not_activated' : 'unknown_user', user?.id ?? null, user?.unit_id ?? null);
+    throw new AppError('invalid_credentials', 401);
+  }
+  const now = new Date();
+  if (user.locked_until && user.locked_until > now) {
+    await failure('locked', user.id, user.unit_id);
+    throw new AppError('account_locked', 423, { until: formatChinaTime(user.locked_until) });
+  }
+  if (!(await verifyPassword(user.password_hash, password))) {
+    const lockedUntil = await db.transaction().execute(async (trx) => {
+      const failures = await sessions.recordSignInFailure(trx, user.id);
+      const until = lockedUntilAfterFailure(failures, now);
+      if (until) {
+        await users.updateUserRow(trx, user.id, null, { locked_until: until });
+        await sessions.clearSignInFailures(trx, user.id);
+        await sessions.deleteSessionsOfUser(trx, user.id);
+      }
+      return until;
+    });
+    await failure(lockedUntil ? 'wrong_password_locked' : 'wrong_password', user.id, user.unit_id);
+    if (lockedUntil) throw new AppError('account_locked', 423, { until: formatChinaTime(lockedUntil) });
+    throw new AppError('invalid_credentials', 401);
+  }
+  if (user.status === 'disabled') {
+    await failure('disabled', user.id, user.unit_id);
+    throw new AppError('account_disabled', 403);
+  }
+
+  // A new session id at every sign-in (no fixation); the token itself is only in the cookie.
+  const token = randomToken();
+  const csrfToken = randomToken(24);
+  await db.transaction().execute(async (trx) => {
+    await sessions.clearSignInFailures(trx, user.id);
+    if (user.locked_until) await users.updateUserRow(trx, user.id, null, { locked_until: null });
+    await sessions.insertSession(trx, {
+      id: sha256(token),
+      userId: user.id,
+      csrfToken,
+      expiresAt: new Date(now.getTime() + options.settings.absoluteHours * 3_600_000),
+      ip: client.ip,
+      userAgent: client.userAgent?.slice(0, 300) ?? null,
+    });
+    await insertAuditEntry(trx, {
+      actorUserId: user.id,
+      actorUsername: user.username,
+      actorUnitId: user.unit_id,
+      unitId: user.unit_id,
+      action: 'session.sign_in',
+      ip: client.ip,
+    });
+  });
+  return { token };
+}
+
+export interface ResolvedSession {
+  sessionId: string;
+  csrfToken: string;
+  actor: Actor;
+  displayName: string;
+  unitName: string;
+  mustChangePassword: boolean;
+  grants: { role: Actor['grants'][number]['role']; unitId: number; unitPath: string; unitName: string }[];
+}
+
+/** The actor behind a session cookie, or null when the session is unknown, idle or expired. */
+export async function resolveSession(db: Db, token: string, settings: SessionSettings): Promise<ResolvedSession | null> {
+  const id = sha256(token);
+  const row = await sessions.findLiveSession(db, id, settings.idleMinutes);
+  if (!row || row.status !== 'active') return null;
+  const grantRows = await users.grantsOfUser(db, row.user_id);
+  // Touch at most once a minute: the idle timeout needs no finer grain and it saves a write per request.
+  if (Date.now() - row.last_seen_at.getTime() > 60_000) await sessions.touchSession(db, id);
+  const grants = grantRows.map((g) => ({ role: g.role, unitId: g.unit_id, unitPath: g.unit_path, unitName: g.unit_name }));
+  return {
+    sessionId: id,
+    csrfToken: row.csrf_token,
+    displayName: row.display_name,
+    unitName: row.unit_name,
+    mustChangePassword: row.must_change_password,
+    grants,
+    actor: { userId: row.user_id, username: row.username, unitId: row.unit_id, unitPath: row.unit_path, grants },
+  };
+}
+
+export async function signOut(db: Db, options: { sessionId: string; actor: Actor; client: ClientInfo; everywhere: boolean }) {
+  const { actor } = options;
+  await db.transaction().execute(async (trx) => {
+    if (options.everywhere) await sessions.deleteSessionsOfUser(trx, actor.userId);
+    else await sessions.deleteSession(trx, options.sessionId);
+    await insertAuditEntry(trx, {
+      actorUserId: actor.userId,
+      actorUsername: actor.username,
+      actorUnitId: actor.unitId,
+      unitId: actor.unitId,
+      action: options.everywhere ? 'session.sign_out_everywhere' : 'session.sign_out',
+      ip: options.client.ip,
+    });
+  });
+}
+
+export async function changePassword(
+  db: Db,
+  options: { actor: Actor; sessionId: string; currentPassword: string; newPassword: string; client: ClientInfo },
+) {
+  const { actor } = options;
+  const user = await users.findUserById(db, actor.userId);
+  if (!user?.password_hash || !(await verifyPassword(user.password_hash, options.currentPassword))) {
+    throw new AppError('wrong_current_password', 422, {}, [{ field: 'currentPassword', code: 'invalid' }]);
+  }
+  assertPasswordAcceptable(options.newPassword, user.username);
+  const passwordHash = await hashPassword(options.newPassword);
+  await db.transaction().execute(async (trx) => {
+    await users.updateUserRow(trx, user.id, null, {
+      password_hash: passwordHash,
+      must_change_password: false,
+      password_changed_at: new Date(),
+    });
+    // Other sessions end: whoever knew the old password is out.
+    await sessions.deleteSessionsOfUser(trx, user.id, options.sessionId);
+    await insertAuditEntry(trx, {
+      actorUserId: actor.userId,
+      actorUsername: actor.username,
+      actorUnitId: actor.unitId,
+      unitId: actor.unitId,
+      action: 'account.change_password',
+      targetType: 'user',
+      targetId: user.id,
+      ip: options.client.ip,
+    });
+  });
+}
+
+export async function describeActivation(db: Db, token: string) {
+  const user = await users.findUserByActivationToken(db, sha256(token));
+  if (!user || !user.activation_expires_at || user.activation_expires_at < new Date()) {
+    throw new AppError('activation_invalid', 404);
+  }
+  return { username: user.username, displayName: user.display_name, unitName: user.unit_name };
+}
+
+export async function activateAccount(db: Db, options: { token: string; password: string; client: ClientInfo }) {
+  const found = await users.findUserByActivationToken(db, sha256(options.token));
+  if (!found || !found.activation_expires_at || found.activation_expires_at < new Date() || found.status === 'disabled') {
+    throw new AppError('activation_invalid', 404);
+  }
+  assertPasswordAcceptable(options.password, found.username, 'password');
+  const passwordHash = await hashPassword(options.password);
+  await db.transaction().execute(async (trx) => {
+    const user = await users.findUserById(trx, found.id);
+    await users.updateUserRow(trx, found.id, null, {
+      password_hash: passwordHash,
+      status: 'active',
+      must_change_password: false,
+      activation_token_hash: null,
+      activation_expires_at: null,
+      password_changed_at: new Date(),
+    });
+    await insertAuditEntry(trx, {
+      actorUserId: found.id,
+      actorUsername: found.username,
+      actorUnitId: user?.unit_id ?? null,
+      unitId: user?.unit_id ?? null,
+      action: 'account.activate',
+      targetType: 'user',
+      targetId: found.id,
+      ip: options.client.ip,
+    });
+  });
+  return { username: found.username };
+}
+
+export function formatChinaTime(date: Date): string {
+  return date.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+}

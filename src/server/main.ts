@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config';
+import { buildApp } from './app';
+import { huijuVersion, openConfiguredDatabase, prepareDatabase } from './bootstrap';
+import { deleteExpiredSessions } from './features/accounts/repository';
+
+/** Starts Huiju: opens and prepares the database, builds the app, listens, prints how to sign in. */
+export async function serve(config: Config): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
+  const database = await openConfiguredDatabase(config);
+  let app: FastifyInstance | undefined;
+  try {
+    const prepared = await prepareDatabase(database.db, config);
+    app = await buildApp(
+      { db: database.db, databaseKind: database.kind, config, version: huijuVersion },
+      { logger: config.logLevel !== 'silent' },
+    );
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    printWelcome(config, database.kind, port, prepared);
+  } catch (error) {
+    await app?.close();
+    await database.close();
+    throw error;
+  }
+
+  const sweep = setInterval(() => {
+    deleteExpiredSessions(database.db, config.sessionIdleMinutes).catch(() => {});
+  }, 10 * 60_000);
+  sweep.unref();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(sweep);
+      await app!.close();
+      await database.close();
+    })());
+  return { app, stop };
+}
+
+function printWelcome(config: Config, kind: string, port: number, prepared: Awaited<ReturnType<typeof prepareDatabase>>) {
+  const url = config.publicUrl ?? `http://localhost:${port}`;
+  const lines = [
+    '',
+    `  汇聚 Huiju ${huijuVersion} is running at ${url}`,
+    `  Database: ${kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL server (DATABASE_URL)'}`,
+    `  API docs: ${url}/api/docs`,
+  ];
+  if (prepared.unitsSeeded > 0) lines.push(`  Loaded ${prepared.unitsSeeded} units of the 科协 hierarchy (GB/T 2260).`);
+  if (prepared.admin) {
+    lines.push('', '  System administrator created. Sign in with:', `    user name: ${prepared.admin.username}`);
+    lines.push(
+      prepared.admin.password
+        ? `    password:  ${prepared.admin.password}   (shown only this once; you will be asked to change it)`
+        : '    password:  the value of HUIJU_ADMIN_PASSWORD',
+    );
+  } else {
+    lines.push(`  Sign in as ${config.adminUsername} with the password set on first start.`);
+  }
+  console.log(`${lines.join('\n')}\n`);
+}

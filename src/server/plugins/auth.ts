@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { AppContext } from '../app-context';
+import { AppError } from '../errors';
+import { resolveSession, type ClientInfo, type ResolvedSession } from '../features/accounts/service';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    session: ResolvedSession | null;
+  }
+}
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function sessionCookieName(secure: boolean): string {
+  // The __Host- prefix pins the cookie to this host and path / and requires Secure.
+  return secure ? '__Host-huiju_session' : 'huiju_session';
+}
+
+export function setSessionCookie(reply: FastifyReply, ctx: AppContext, token: string) {
+  reply.setCookie(sessionCookieName(ctx.config.secureCookies), token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: ctx.config.secureCookies,
+    path: '/',
+    maxAge: ctx.config.sessionAbsoluteHours * 3600,
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply, ctx: AppContext) {
+  reply.clearCookie(sessionCookieName(ctx.config.secureCookies), { path: '/' });
+}
+
+/** The signed-in session, or a 401 problem. */
+export function requireSession(request: FastifyRequest): ResolvedSession {
+  if (!request.session) throw new AppError('unauthenticated', 401);
+  return request.session;
+}
+
+export function clientOf(request: FastifyRequest): ClientInfo {
+  return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
+}
+
+/**
+ * Resolves the session cookie to an actor on every API request and enforces CSRF protection:
+ * a state-changing request made with a session must echo the session's token in X-CSRF-Token
+ * (a cross-site page can send the cookie but cannot read the token).
+ */
+export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContext }) => {
+  const { ctx } = opts;
+  const cookieName = sessionCookieName(ctx.config.secureCookies);
+  app.decorateRequest('session', null);
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    const token = request.cookies[cookieName];
+    request.session = token ? await resolveSession(ctx.db, token, {
+      idleMinutes: ctx.config.sessionIdleMinutes,
+      absoluteHours: ctx.config.sessionAbsoluteHours,
+    }) : null;
+    if (request.session && !safeMethods.has(request.method)) {
+      const sent = request.headers['x-csrf-token'];
+      if (sent !== request.session.csrfToken) throw new AppError('csrf_failed', 403);
+    }
+  });
+});

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/** RFC 9457 problem details, as every error response carries them. */
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  code: z.string(),
+  instance: z.string().optional(),
+  errors: z
+    .array(z.object({ field: z.string(), code: z.string(), message: z.string() }))
+    .optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+});
+export type Problem = z.infer<typeof problemSchema>;
+
+export const idParams = z.object({ id: z.coerce.number().int().positive() });
+
+export const paginationQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(20),
+});
+
+/** A trimmed, optional text where an empty input means "no value". */
+export const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((v) => (v === '' ? null : v))
+    .nullable()
+    .optional();
+
+export const requiredText = (min: number, max: number) => z.string().trim().min(min).max(max);
+
+export const phoneText = z
+  .string()
+  .trim()
+  .regex(/^[0-9+\-() 转]{0,40}$/)
+  .transform((v) => (v === '' ? null : v))
+  .nullable()
+  .optional();
+
+export const emailText = z
+  .union([z.literal(''), z.email().max(200)])
+  .transform((v) => (v === '' ? null : v))
+  .nullable()
+  .optional();
+
+export const okResponse = z.object({ ok: z.literal(true) });

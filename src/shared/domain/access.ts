@@ -1,0 +1,85 @@
+import { coveringPaths, isInSubtree } from './units';
+import type { Role } from './roles';
+
+/**
+ * Who may do what, over the unit tree. A role granted at a unit holds over that unit's whole
+ * subtree and nowhere else: a province never sees another province, a county never its siblings.
+ * Deny by default: a capability not listed for a role is refused.
+ */
+export interface RoleGrant {
+  role: Role;
+  unitId: number;
+  unitPath: string;
+}
+
+export interface Actor {
+  userId: number;
+  username: string;
+  unitId: number;
+  unitPath: string;
+  grants: readonly RoleGrant[];
+}
+
+export type Capability =
+  /** See a unit, its place in the tree and its non-personal details. */
+  | 'units.view'
+  /** Edit a unit's details (contact, address, tags). */
+  | 'units.edit'
+  /** Create, move, rename, deactivate units strictly below the grant's unit. */
+  | 'units.restructure'
+  | 'users.manage'
+  | 'audit.view'
+  /** See contacts' phones, e-mails and addresses unmasked. */
+  | 'personal_data.view';
+
+const rolesWith: Record<Capability, readonly Role[]> = {
+  'units.view': ['system_admin', 'unit_admin', 'campaign_manager', 'contact', 'reviewer'],
+  'units.edit': ['system_admin', 'unit_admin'],
+  'units.restructure': ['system_admin', 'unit_admin'],
+  'users.manage': ['system_admin', 'unit_admin'],
+  'audit.view': ['system_admin', 'unit_admin'],
+  'personal_data.view': ['system_admin', 'unit_admin', 'campaign_manager'],
+};
+
+/** Capabilities that act on a unit's place in the tree never apply to the grant's own unit. */
+const strictlyBelowGrant: ReadonlySet<Capability> = new Set(['units.restructure']);
+
+export function rolesHaving(capability: Capability): readonly Role[] {
+  return rolesWith[capability];
+}
+
+/** May `actor` exercise `capability` over the unit at `unitPath`? */
+export function can(actor: Actor, capability: Capability, unitPath: string): boolean {
+  const allowed = rolesWith[capability];
+  return actor.grants.some(
+    (grant) =>
+      allowed.includes(grant.role) &&
+      isInSubtree(unitPath, grant.unitPath) &&
+      (!strictlyBelowGrant.has(capability) || unitPath !== grant.unitPath || grant.role === 'system_admin'),
+  );
+}
+
+/** The subtrees (as paths) over which `actor` holds `capability`; empty when none. */
+export function scopeOf(actor: Actor, capability: Capability): string[] {
+  const allowed = rolesWith[capability];
+  return coveringPaths(actor.grants.filter((g) => allowed.includes(g.role)).map((g) => g.unitPath));
+}
+
+/** Personal data of a unit's contact: visible to those who need it and to the unit's own people. */
+export function canSeePersonalData(actor: Actor, unitPath: string): boolean {
+  return actor.unitPath === unitPath || can(actor, 'personal_data.view', unitPath);
+}
+
+export function isSystemAdmin(actor: Actor): boolean {
+  return actor.grants.some((g) => g.role === 'system_admin');
+}
+
+/** Roles `actor` may grant at the unit at `unitPath`. */
+export function rolesGrantableAt(actor: Actor, unitPath: string, grantable: (role: Role) => readonly Role[]): Set<Role> {
+  const result = new Set<Role>();
+  for (const grant of actor.grants) {
+    if (!isInSubtree(unitPath, grant.unitPath)) continue;
+    for (const role of grantable(grant.role)) result.add(role);
+  }
+  return result;
+}
