@@ -9,6 +9,7 @@ import { DataDirLockedError } from '../server/db/data-dir-lock';
 import type { Db } from '../server/db/database';
 import { migrate } from '../server/db/migrate';
 import { AppError } from '../server/errors';
+import { renderFieldErrors } from '../server/plugins/errors';
 import { serve } from '../server/main';
 import { errorMessages, formatMessage } from '../shared/i18n/messages';
 import { findRootUnit } from '../server/features/units/repository';
@@ -172,7 +173,9 @@ class CliError extends Error {}
 
 function describe(error: unknown): string {
   if (error instanceof AppError) {
-    const fields = error.fieldErrors.map((f) => `${f.field}: ${f.code}`).join('; ');
+    const fields = renderFieldErrors(error.fieldErrors, 'zh-CN')
+      .map((f) => `${f.field}: ${f.message}`)
+      .join('; ');
     return `${formatMessage(errorMessages['zh-CN'][error.code], error.params)}${fields ? ` (${fields})` : ''}`;
   }
   return error instanceof Error ? error.message : String(error);

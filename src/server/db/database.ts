@@ -14,6 +14,8 @@ export type DbOrTx = Kysely<Database> | Transaction<Database>;
 export interface DatabaseHandle {
   db: Db;
   kind: DatabaseKind;
+  /** The embedded instance, for dumps and backups; absent on a PostgreSQL server. */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export function wrapPGlite(pglite: PGlite): DatabaseHandle {
   return {
     db,
     kind: 'pglite',
+    pglite,
     close: async () => {
       await db.destroy();
       await pglite.close();

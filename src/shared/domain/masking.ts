@@ -3,7 +3,8 @@
  * to recognise a value (138****5678) and never enough to use it.
  */
 export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
+  let digits = phone.replace(/\D/g, '');
+  if (digits.length === 13 && digits.startsWith('86')) digits = digits.slice(2);
   if (digits.length >= 11) return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
   if (digits.length >= 7) return `${digits.slice(0, 2)}****${digits.slice(-2)}`;
   return '****';

@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { readMigrationFiles } from '../../src/server/db/migrate';
+
+/** Credentials of the system administrator in every test database. */
+export const testAdmin = { username: 'admin', password: 'Huiju@Test2026' };
+
+export const testDataDir = path.resolve('.test-data');
+
+/**
+ * The template changes when migrations or the seeding code change; its file name carries a hash of
+ * both, so a stale template is never reused.
+ */
+export function templateKey(): string {
+  const hash = createHash('sha256');
+  for (const file of readMigrationFiles()) hash.update(file.sha256);
+  for (const file of ['src/server/features/units/region-seed.ts', 'src/server/bootstrap.ts', 'tests/support/template.ts']) {
+    hash.update(fs.readFileSync(path.resolve(file)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+export const pgliteTemplatePath = (key: string) => path.join(testDataDir, `pglite-template-${key}.tar`);
+export const postgresTemplateName = (key: string) => `huiju_template_${key}`;

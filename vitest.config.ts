@@ -1,0 +1,44 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Test projects (see docs/testing.md):
+ * - unit: pure domain modules, no I/O;
+ * - api-pglite / api-postgres: the HTTP API through Fastify inject on a fresh copy of a migrated,
+ *   seeded template database per test file; api-postgres runs when TEST_DATABASE_URL is set;
+ * - e2e: real Chromium against a listening server (skipped without /usr/bin/chromium unless
+ *   HUIJU_REQUIRE_BROWSER=1, which turns a missing browser into a failure).
+ */
+const apiProject = (name: string, database: 'pglite' | 'postgres') => ({
+  test: {
+    name,
+    include: ['tests/api/**/*.test.ts'],
+    environment: 'node',
+    globalSetup: ['tests/support/global-setup.ts'],
+    env: { HUIJU_TEST_DB: database },
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'], environment: 'node' } },
+      apiProject('api-pglite', 'pglite'),
+      ...(process.env.TEST_DATABASE_URL ? [apiProject('api-postgres', 'postgres')] : []),
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/support/global-setup.ts'],
+          env: { HUIJU_TEST_DB: 'pglite' },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Browsers are heavy: one file at a time.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
