@@ -49,3 +49,10 @@ export const emailText = z
   .optional();
 
 export const okResponse = z.object({ ok: z.literal(true) });
+
+/** A boolean in a query string: "true"/"1" or "false"/"0" (z.coerce.boolean would read "false" as true). */
+export const queryBoolean = (defaultValue: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(defaultValue ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { regionCodePattern, unitLevels, unitTypes } from '../domain/units';
-import { emailText, optionalText, phoneText, requiredText } from './common';
+import { emailText, optionalText, phoneText, requiredText, queryBoolean } from './common';
 
 export const unitSummary = z.object({
   id: z.number().int(),
@@ -81,12 +81,12 @@ export const versionBody = z.object({ version: z.number().int().positive() });
 export const unitSearchQuery = z.object({
   q: z.string().trim().min(1).max(50),
   limit: z.coerce.number().int().min(1).max(100).default(30),
-  includeInactive: z.coerce.boolean().default(false),
+  includeInactive: queryBoolean(false),
 });
 
 export const unitSearchHit = unitSummary.extend({ ancestors: z.array(unitRef) });
 
-export const unitChildrenQuery = z.object({ includeInactive: z.coerce.boolean().default(false) });
+export const unitChildrenQuery = z.object({ includeInactive: queryBoolean(false) });
 
 export const importRowReport = z.object({
   row: z.number().int(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { roles } from '../domain/roles';
-import { emailText, paginationQuery, phoneText, requiredText } from './common';
+import { emailText, paginationQuery, phoneText, requiredText, queryBoolean } from './common';
 
 export const userView = z.object({
   id: z.number().int(),
@@ -20,7 +20,7 @@ export type UserView = z.infer<typeof userView>;
 
 export const userListQuery = paginationQuery.extend({
   unitId: z.coerce.number().int().positive().optional(),
-  includeSubtree: z.coerce.boolean().default(true),
+  includeSubtree: queryBoolean(true),
   q: z.string().trim().max(50).optional(),
 });
 

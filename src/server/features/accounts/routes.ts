@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { okResponse } from '../../../shared/contracts/common';
+import { okResponse, queryBoolean } from '../../../shared/contracts/common';
 import {
   activateAccountBody,
   activationInfo,
@@ -44,7 +44,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       schema: {
         tags,
         summary: '退出登录 Sign out',
-        querystring: z.object({ everywhere: z.coerce.boolean().default(false) }),
+        querystring: z.object({ everywhere: queryBoolean(false) }),
         response: responses({ 200: okResponse }),
       },
     },

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { idParams } from '../../../shared/contracts/common';
+import { idParams, problemSchema, queryBoolean } from '../../../shared/contracts/common';
 import {
   createUnitBody,
   importReport,
@@ -66,8 +66,9 @@ export const unitRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
       schema: {
         tags,
         summary: '导入单位名册（全部成功或全部不导入）Import a roster, all or nothing',
-        querystring: z.object({ dryRun: z.coerce.boolean().default(false) }),
-        response: responses({ 200: importReport }),
+        querystring: z.object({ dryRun: queryBoolean(false) }),
+        // 422 carries the report when rows were rejected (or a problem when the request itself is bad).
+        response: responses({ 200: importReport, 422: z.union([importReport, problemSchema]) }),
       },
     },
     async (request, reply) => {

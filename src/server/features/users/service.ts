@@ -78,9 +78,15 @@ export async function listUsers(
   actor: Actor,
   query: { unitId?: number | undefined; includeSubtree: boolean; q?: string | undefined; page: number; pageSize: number },
 ) {
+  const scopePaths = scopeOf(actor, 'users.manage');
   let unitPath: string | undefined;
-  if (query.unitId) unitPath = (await loadVisibleUnit(db, actor, query.unitId)).path;
-  return repo.listUsers(db, { ...query, unitPath, scopePaths: scopeOf(actor, 'users.manage') });
+  if (query.unitId) {
+    unitPath = (await loadVisibleUnit(db, actor, query.unitId)).path;
+    if (!can(actor, 'users.manage', unitPath)) throw forbidden();
+  } else if (scopePaths.length === 0) {
+    throw forbidden();
+  }
+  return repo.listUsers(db, { ...query, unitPath, scopePaths });
 }
 
 export async function getUser(db: Db, actor: Actor, id: number) {
