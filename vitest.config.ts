@@ -20,10 +20,17 @@ const apiProject = (name: string, database: 'pglite' | 'postgres') => ({
   },
 });
 
+if (process.env.HUIJU_REQUIRE_POSTGRES === '1' && !process.env.TEST_DATABASE_URL) {
+  throw new Error('HUIJU_REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set: the PostgreSQL suite would not run.');
+}
+
 export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        test: { name: 'cli', include: ['tests/cli/**/*.test.ts'], environment: 'node', testTimeout: 180_000 },
+      },
       apiProject('api-pglite', 'pglite'),
       ...(process.env.TEST_DATABASE_URL ? [apiProject('api-postgres', 'postgres')] : []),
       {

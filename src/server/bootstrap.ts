@@ -47,7 +47,7 @@ export async function prepareDatabase(db: Db, config: Pick<Config, 'seedRoot' | 
   const migrationsApplied = await migrate(db);
   let unitsSeeded = 0;
   if ((await countUnits(db)) === 0) {
-    unitsSeeded = (await db.transaction().execute((trx) => seedRegions(trx, config.seedRoot))).created + 1;
+    unitsSeeded = (await db.transaction().execute((trx) => seedRegions(trx, config.seedRoot))).created;
   }
   const admin = await ensureSystemAdmin(db, config);
   return { migrationsApplied, unitsSeeded, ...(admin ? { admin } : {}) };

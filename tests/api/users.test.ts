@@ -30,6 +30,11 @@ describe('accounts', () => {
     const nj = await signIn(t.app, 'nanjing-admin', credentials.initialPassword);
     const session = (await nj.get('/api/v1/session')).json();
     expect(session.user.mustChangePassword).toBe(true);
+    // The initial password must be replaced before anything else.
+    const blocked = await nj.get('/api/v1/units/roots');
+    expect(blocked.statusCode).toBe(403);
+    expect(blocked.json().code).toBe('password_change_required');
+    expect((await nj.post('/api/v1/account/password', { currentPassword: credentials.initialPassword, newPassword: 'Nanjing@Kx2026' })).statusCode).toBe(200);
     const roots = (await nj.get('/api/v1/units/roots')).json();
     expect(roots.map((r: { shortName: string }) => r.shortName)).toEqual(['南京市科协']);
     const jiangsu = await regionalUnit(t.db, '32');

@@ -11,6 +11,8 @@ declare module 'fastify' {
 }
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** What an account still holding an initial (shared) password may do: see itself, change it, leave. */
+const allowedBeforePasswordChange = new Set(['GET /api/v1/session', 'DELETE /api/v1/session', 'POST /api/v1/account/password']);
 
 export function sessionCookieName(secure: boolean): string {
   // The __Host- prefix pins the cookie to this host and path / and requires Secure.
@@ -60,6 +62,10 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
     if (request.session && !safeMethods.has(request.method)) {
       const sent = request.headers['x-csrf-token'];
       if (sent !== request.session.csrfToken) throw new AppError('csrf_failed', 403);
+    }
+    if (request.session?.mustChangePassword && request.url.startsWith('/api/v1/')) {
+      const route = `${request.method} ${request.url.split('?')[0]}`;
+      if (!allowedBeforePasswordChange.has(route)) throw new AppError('password_change_required', 403);
     }
   });
 });

@@ -83,9 +83,10 @@ export async function ensureNationalRoot(db: DbOrTx): Promise<UnitRow> {
  */
 export async function seedRegions(db: DbOrTx, rootCode?: string): Promise<{ created: number; total: number }> {
   const regions = loadRegions(rootCode);
+  const hadRoot = Boolean(await repo.findRootUnit(db));
   const root = await ensureNationalRoot(db);
   const existing = await repo.regionalUnitsByCode(db);
-  let created = 0;
+  let created = hadRoot ? 0 : 1;
   for (const level of ['provincial', 'city', 'county'] as const) {
     const rows: NewUnitRow[] = [];
     for (const region of regions.filter((r) => r.level === level && !existing.has(r.code))) {

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { webDistDir } from '../../src/server/app';
+import { createTestApp, type TestApp } from './test-app';
+import { testAdmin } from './template';
+
+export const chromiumPath = process.env.HUIJU_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Whether browser tests can run here. Without Chromium they are skipped, unless
+ * HUIJU_REQUIRE_BROWSER=1 (as in CI), where a missing browser or web build is a failure.
+ */
+export function browserAvailable(): boolean {
+  const ready = fs.existsSync(chromiumPath) && fs.existsSync(`${webDistDir}/index.html`);
+  if (!ready && process.env.HUIJU_REQUIRE_BROWSER === '1') {
+    throw new Error(`Browser tests are required but ${fs.existsSync(chromiumPath) ? 'dist/web is not built' : `${chromiumPath} is missing`}`);
+  }
+  return ready;
+}
+
+export interface BrowserHarness {
+  t: TestApp;
+  baseUrl: string;
+  browser: Browser;
+  newPage(options?: { viewport?: { width: number; height: number } }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** A listening server on a fresh copy of the test database, and a headless Chromium. */
+export async function startBrowserHarness(): Promise<BrowserHarness> {
+  const t = await createTestApp({ serveWeb: true });
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const pages: Page[] = [];
+  return {
+    t,
+    baseUrl,
+    browser,
+    newPage: async (options = {}) => {
+      const context = await browser.newContext({ baseURL: baseUrl, locale: 'zh-CN', viewport: options.viewport ?? { width: 1400, height: 900 } });
+      const page = await context.newPage();
+      // An error in the page's console fails the test that caused it.
+      page.on('pageerror', (error) => {
+        throw error;
+      });
+      pages.push(page);
+      return page;
+    },
+    close: async () => {
+      await browser.close();
+      await t.close();
+    },
+  };
+}
+
+/** Signs in through the real sign-in page. */
+export async function signInThroughUi(page: Page, username = testAdmin.username, password = testAdmin.password) {
+  await page.goto('/signin');
+  await page.getByTestId('signin-username').fill(username);
+  await page.getByTestId('signin-password').fill(password);
+  await page.getByTestId('signin-submit').click();
+}
+
+export type { FastifyInstance };
