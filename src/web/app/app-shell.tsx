@@ -1,0 +1,80 @@
+import { ApartmentOutlined, AuditOutlined, LogoutOutlined, SettingOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { useQueryClient } from '@tanstack/react-query';
+import { Button, Layout, Menu, type MenuProps } from 'antd';
+import { Suspense, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { api } from '../api/client';
+import { LanguageSwitch } from '../components/language-switch';
+import { PageSpin } from '../components/page-spin';
+import { adminRoles, endSession, hasAnyRole, setSessionNotice, useRequiredSession } from '../session/session';
+
+/** The signed-in frame: header (product, user, language, sign out), menu on the left, the page. */
+export default function AppShell() {
+  const { t } = useTranslation();
+  const session = useRequiredSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [signingOut, setSigningOut] = useState(false);
+  const isAdmin = hasAnyRole(session, adminRoles);
+
+  const items: MenuProps['items'] = [
+    { key: '/units', icon: <ApartmentOutlined />, label: <Link to="/units">{t('nav.units')}</Link> },
+    ...(isAdmin
+      ? [
+          { key: '/users', icon: <TeamOutlined />, label: <Link to="/users">{t('nav.users')}</Link> },
+          { key: '/audit', icon: <AuditOutlined />, label: <Link to="/audit">{t('nav.audit')}</Link> },
+        ]
+      : []),
+    { key: '/profile', icon: <SettingOutlined />, label: <Link to="/profile">{t('nav.profile')}</Link> },
+  ];
+  const selected = `/${location.pathname.split('/')[1] ?? ''}`;
+
+  const signOut = async () => {
+    setSigningOut(true);
+    try {
+      await api.delete('/session');
+    } catch {
+      // Signed out locally either way; the server session times out by itself.
+    }
+    setSessionNotice('signed_out');
+    endSession(queryClient);
+    void navigate('/signin', { replace: true });
+  };
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header className="hj-header">
+        <Link to="/" className="hj-header-title">
+          {t('app.title')}
+        </Link>
+        <span className="hj-header-user" data-testid="current-user" title={session.user.username}>
+          <UserOutlined style={{ marginRight: 6 }} />
+          {t('session.currentUser', { name: session.user.displayName, unit: session.user.unitName })}
+        </span>
+        <LanguageSwitch dark />
+        <Button
+          data-testid="sign-out"
+          type="text"
+          style={{ color: 'rgba(255,255,255,0.85)' }}
+          icon={<LogoutOutlined />}
+          loading={signingOut}
+          onClick={() => void signOut()}
+        >
+          {t('nav.signOut')}
+        </Button>
+      </Layout.Header>
+      <Layout>
+        <Layout.Sider theme="light" width={180} breakpoint="md" collapsedWidth={56}>
+          <Menu mode="inline" items={items} selectedKeys={[selected]} style={{ height: '100%', borderInlineEnd: 0 }} />
+        </Layout.Sider>
+        <Layout.Content className="hj-content">
+          <Suspense fallback={<PageSpin />}>
+            <Outlet />
+          </Suspense>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

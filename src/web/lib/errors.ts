@@ -1,0 +1,68 @@
+import { App, type FormInstance } from 'antd';
+import { useCallback } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api/client';
+
+/** Codes that mean the session is gone; the global 401 handler already took the user to sign in. */
+const sessionEndCodes = new Set(['unauthenticated', 'session_expired']);
+
+export function isSessionEnd(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401 && sessionEndCodes.has(error.code ?? 'unauthenticated');
+}
+
+/**
+ * Puts the problem's field errors under the matching inputs of `form` (errors[].field is the
+ * request-body path: `name`, `contactEmail`, `tags.2` …). Returns how many fields got a message.
+ */
+export function applyProblemToForm(form: FormInstance, error: unknown): number {
+  if (!(error instanceof ApiError) || !error.problem?.errors?.length) return 0;
+  const registered = new Set(Object.keys(form.getFieldsValue() as Record<string, unknown>));
+  const byField = new Map<string, string[]>();
+  // Beyond plain validation (a taken user name, a wrong current password) the detail says it best.
+  const useDetail = error.problem.code !== 'validation_failed';
+  for (const fieldError of error.problem.errors) {
+    const first = fieldError.field.split('.')[0] ?? fieldError.field;
+    const name = registered.has(fieldError.field) ? fieldError.field : registered.has(first) ? first : null;
+    if (!name) continue;
+    const text = useDetail ? error.problem.detail : fieldError.message;
+    const existing = byField.get(name) ?? [];
+    if (!existing.includes(text)) byField.set(name, [...existing, text]);
+  }
+  form.setFields([...byField].map(([name, errors]) => ({ name, errors })));
+  return byField.size;
+}
+
+/** A human message for any error: the server's detail, or ours for network and unknown failures. */
+export function useErrorText() {
+  const { t } = useTranslation();
+  return useCallback(
+    (error: unknown): string => {
+      if (error instanceof ApiError) {
+        if (error.problem) return error.problem.detail;
+        if (error.status === 0) return t('common.networkError');
+        return t('common.unexpectedError', { status: error.status });
+      }
+      return error instanceof Error && error.message ? error.message : t('common.unexpectedError', { status: '?' });
+    },
+    [t],
+  );
+}
+
+/**
+ * Reports a failed request: field errors under the form's inputs, the server's detail in a
+ * message. Session ends are left to the global handler (which goes to the sign-in page).
+ */
+export function useReportError() {
+  const { message } = App.useApp();
+  const errorText = useErrorText();
+  return useCallback(
+    (error: unknown, form?: FormInstance) => {
+      if (isSessionEnd(error)) return;
+      const mapped = form ? applyProblemToForm(form, error) : 0;
+      const problem = error instanceof ApiError ? error.problem : null;
+      const text = mapped > 0 && problem?.code === 'validation_failed' ? problem.title : errorText(error);
+      void message.error(text, 6);
+    },
+    [message, errorText],
+  );
+}

@@ -1,0 +1,100 @@
+import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Form, Input } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useSearchParams } from 'react-router';
+import { api } from '../api/client';
+import type { SessionView } from '../api/types';
+import { LanguageSwitch } from '../components/language-switch';
+import { useErrorText } from '../lib/errors';
+import { safeNextPath } from '../lib/navigation';
+import { startSession, useSession, useSessionNotice, type SessionNotice } from '../session/session';
+
+interface SignInValues {
+  username: string;
+  password: string;
+}
+
+const noticeKeys = {
+  expired: ['warning', 'session.expired'],
+  signed_out: ['info', 'session.signedOut'],
+  signed_out_everywhere: ['info', 'session.signedOutEverywhere'],
+  activated: ['success', 'session.activated'],
+} as const satisfies Record<Exclude<SessionNotice, null>, readonly [string, string]>;
+
+/** The sign-in page: kept light (it is the first thing every user loads). */
+export function SignInPage() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const notice = useSessionNotice();
+  const [params] = useSearchParams();
+  const queryClient = useQueryClient();
+  const errorText = useErrorText();
+  const [failure, setFailure] = useState<string | null>(null);
+  const next = safeNextPath(params.get('next'));
+
+  const signIn = useMutation({
+    mutationFn: (values: SignInValues) => api.post<SessionView>('/session', values, { anonymous: true }),
+    onMutate: () => setFailure(null),
+    onSuccess: (view) => startSession(queryClient, view),
+    onError: (error) => setFailure(errorText(error)),
+  });
+
+  if (session.data) return <Navigate to={next} replace />;
+
+  const noticeSpec = notice ? noticeKeys[notice] : null;
+  return (
+    <div className="hj-auth-page">
+      <div className="hj-auth-lang">
+        <LanguageSwitch />
+      </div>
+      <div className="hj-auth-brand">
+        <h1>{t('app.name')}</h1>
+        <p>{t('app.subtitle')}</p>
+      </div>
+      {/* A plain panel rather than antd Card, which would bring Tabs into the first page load. */}
+      <main className="hj-auth-card hj-panel">
+        <h2 className="hj-panel-title">{t('session.signInTitle')}</h2>
+        {noticeSpec && !failure && (
+          <Alert style={{ marginBottom: 16 }} type={noticeSpec[0]} showIcon title={t(noticeSpec[1])} data-testid="signin-notice" />
+        )}
+        {failure && <Alert style={{ marginBottom: 16 }} type="error" showIcon title={failure} data-testid="signin-error" />}
+        <Form<SignInValues>
+          data-testid="signin-form"
+          layout="vertical"
+          requiredMark={false}
+          initialValues={{ username: params.get('username') ?? '' }}
+          onFinish={(values) => signIn.mutate({ username: values.username.trim(), password: values.password })}
+        >
+          <Form.Item
+            name="username"
+            label={t('session.username')}
+            rules={[{ required: true, whitespace: true, message: t('session.usernamePlaceholder') }]}
+          >
+            <Input
+              data-testid="signin-username"
+              prefix={<UserOutlined />}
+              autoComplete="username"
+              autoFocus
+              placeholder={t('session.usernamePlaceholder')}
+              maxLength={64}
+            />
+          </Form.Item>
+          <Form.Item name="password" label={t('session.password')} rules={[{ required: true, message: t('session.passwordPlaceholder') }]}>
+            <Input.Password
+              data-testid="signin-password"
+              prefix={<LockOutlined />}
+              autoComplete="current-password"
+              placeholder={t('session.passwordPlaceholder')}
+              maxLength={256}
+            />
+          </Form.Item>
+          <Button data-testid="signin-submit" type="primary" htmlType="submit" block loading={signIn.isPending}>
+            {t('session.submit')}
+          </Button>
+        </Form>
+      </main>
+    </div>
+  );
+}
