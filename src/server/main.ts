@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { LocalFileStore } from './storage/file-store';
 import type { Config } from './config';
 import { buildApp } from './app';
 import { huijuVersion, openConfiguredDatabase, prepareDatabase } from './bootstrap';
@@ -11,7 +13,7 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
   try {
     const prepared = await prepareDatabase(database.db, config);
     app = await buildApp(
-      { db: database.db, databaseKind: database.kind, config, version: huijuVersion },
+      { db: database.db, databaseKind: database.kind, config, version: huijuVersion, files: new LocalFileStore(path.join(config.dataDir, 'files')) },
       { logger: config.logLevel !== 'silent' },
     );
     await app.listen({ host: config.host, port: config.port });

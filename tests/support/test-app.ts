@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { LocalFileStore } from '../../src/server/storage/file-store';
 import { buildApp } from '../../src/server/app';
 import type { AppContext } from '../../src/server/app-context';
 import { huijuVersion } from '../../src/server/bootstrap';
@@ -16,7 +18,13 @@ export interface TestApp {
 export async function createTestApp(options: { serveWeb?: boolean } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({ HUIJU_DATA_DIR: '.test-data/files', LOG_LEVEL: 'silent' });
-  const ctx: AppContext = { db: database.db, databaseKind: database.kind, config, version: huijuVersion };
+  const ctx: AppContext = {
+    db: database.db,
+    databaseKind: database.kind,
+    config,
+    version: huijuVersion,
+    files: new LocalFileStore(path.resolve('.test-data/files')),
+  };
   const app = await buildApp(ctx, { serveWeb: options.serveWeb ?? false });
   return {
     app,

@@ -101,7 +101,203 @@ export interface SchemaMigrationsTable {
   applied_at: GeneratedTimestamp;
 }
 
+export interface StoredFilesTable {
+  id: Generated<string>;
+  storage_key: string;
+  sha256: string;
+  size_bytes: ColumnType<string, string | number, string | number>;
+  content_type: string;
+  kind: string;
+  original_name: string;
+  unit_id: number | null;
+  uploaded_by: number | null;
+  created_at: GeneratedTimestamp;
+}
+
+/** Stored as JSON: the campaign's modules, phases and target groups, each with a stable id. */
+export interface CampaignModule {
+  id: string;
+  name: string;
+}
+export interface CampaignPhase {
+  id: string;
+  name: string;
+  startDate: string;
+  endDate: string;
+}
+export interface CampaignTargetGroup {
+  id: string;
+  name: string;
+}
+export interface CampaignKeyDate {
+  name: string;
+  date: string;
+}
+
+type Json<T> = ColumnType<T, string, string>;
+
+export interface CampaignsTable {
+  id: Generated<number>;
+  unit_id: number;
+  year: number;
+  ordinal: number | null;
+  theme: string;
+  modules: Json<CampaignModule[]>;
+  phases: Json<CampaignPhase[]>;
+  target_groups: Json<CampaignTargetGroup[]>;
+  key_dates: Json<CampaignKeyDate[]>;
+  parent_campaign_id: number | null;
+  copied_from_id: number | null;
+  created_by: number | null;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export type CampaignActivityStatus = 'planned' | 'preparing' | 'held' | 'reported';
+
+export interface CampaignActivitiesTable {
+  id: Generated<number>;
+  campaign_id: number;
+  title: string;
+  module_id: string;
+  start_date: string | null;
+  end_date: string | null;
+  place: string | null;
+  description: string | null;
+  status: Generated<CampaignActivityStatus>;
+  sort_order: Generated<number>;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface CampaignActivityDepartmentsTable {
+  activity_id: number;
+  unit_id: number;
+}
+
+export type NoticeStatus = 'draft' | 'pending_approval' | 'issued' | 'withdrawn';
+export type NoticeKind = 'original' | 'forward' | 'supplementary';
+
+export interface NoticeContact {
+  name: string;
+  phone: string | null;
+  email: string | null;
+}
+
+export interface NoticesTable {
+  id: Generated<number>;
+  campaign_id: number | null;
+  issuer_unit_id: number;
+  kind: Generated<NoticeKind>;
+  parent_notice_id: number | null;
+  root_notice_id: number | null;
+  doc_prefix: string | null;
+  doc_year: number | null;
+  doc_serial: number | null;
+  document_number: string | null;
+  title: string;
+  addressee_text: Generated<string>;
+  addressee_rules: ColumnType<unknown[], string | undefined, string>;
+  body_html: Generated<string>;
+  contacts: ColumnType<NoticeContact[], string | undefined, string>;
+  signature: ColumnType<string[], string[] | undefined, string[]>;
+  issue_date: string | null;
+  status: Generated<NoticeStatus>;
+  issued_at: NullableTimestamp;
+  issued_by: number | null;
+  withdrawn_at: NullableTimestamp;
+  withdrawn_by: number | null;
+  withdrawn_reason: string | null;
+  created_by: number | null;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface NoticeCoIssuersTable {
+  notice_id: number;
+  unit_id: number;
+  decision: Generated<'pending' | 'approved' | 'rejected'>;
+  decided_by: number | null;
+  decided_at: NullableTimestamp;
+  comment: string | null;
+}
+
+export interface NoticeAttachmentsTable {
+  notice_id: number;
+  file_id: string;
+  name: string;
+  sort_order: Generated<number>;
+}
+
+export interface NoticeRecipientsTable {
+  notice_id: number;
+  unit_id: number;
+  root_notice_id: number;
+  delivered_at: GeneratedTimestamp;
+  read_at: NullableTimestamp;
+  read_by: number | null;
+  acknowledged_at: NullableTimestamp;
+  acknowledged_by: number | null;
+  forwarded_notice_id: number | null;
+  forwarded_at: NullableTimestamp;
+}
+
+export interface CollectionTasksTable {
+  id: Generated<number>;
+  notice_id: number;
+  upstream_task_id: number | null;
+  title: string;
+  description: Generated<string>;
+  deadline: Timestamp;
+  deadline_conflict: Generated<boolean>;
+  sort_order: Generated<number>;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  unit_id: number;
+  kind: string;
+  title: string;
+  body: Generated<string>;
+  link: string | null;
+  created_at: GeneratedTimestamp;
+  read_at: NullableTimestamp;
+  read_by: number | null;
+}
+
+export interface MailOutboxTable {
+  id: Generated<string>;
+  dedupe_key: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  unit_id: number | null;
+  status: Generated<'queued' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: GeneratedTimestamp;
+  created_at: GeneratedTimestamp;
+  sent_at: NullableTimestamp;
+}
+
 export interface Database {
+  stored_files: StoredFilesTable;
+  campaigns: CampaignsTable;
+  campaign_activities: CampaignActivitiesTable;
+  campaign_activity_departments: CampaignActivityDepartmentsTable;
+  notices: NoticesTable;
+  notice_co_issuers: NoticeCoIssuersTable;
+  notice_attachments: NoticeAttachmentsTable;
+  notice_recipients: NoticeRecipientsTable;
+  collection_tasks: CollectionTasksTable;
+  notifications: NotificationsTable;
+  mail_outbox: MailOutboxTable;
   units: UnitsTable;
   users: UsersTable;
   role_assignments: RoleAssignmentsTable;

@@ -1,0 +1,127 @@
+import type { Readable } from 'node:stream';
+import { can, type Actor } from '../../../shared/domain/access';
+import type { Db, DbOrTx } from '../../db/database';
+import { AppError, notFound } from '../../errors';
+import { FileTooLargeError, type LocalFileStore } from '../../storage/file-store';
+import { cleanFileName, contentTypes, extensionOf, extensionsOf, sniffFileKind, type FileKind } from '../../storage/file-types';
+import { readZipDirectory } from '../../storage/zip-directory';
+import type { ClientInfo } from '../accounts/service';
+import { actorFields, insertAuditEntry } from '../audit/repository';
+
+/** Limits for an Office file's zip: part count, bytes once unpacked, and unpack ratio. */
+const zipLimits = { maxEntries: 5_000, maxUncompressedBytes: 300 * 1024 * 1024, maxRatio: 200 };
+
+const formatBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`);
+const kindLabel = (kinds: readonly FileKind[]) => kinds.map((k) => `.${k}`).join('、');
+
+/** Judges a stored file by its content: its real kind, and for Office zips no macros and no bomb. */
+async function inspect(files: LocalFileStore, storageKey: string, size: number, name: string): Promise<FileKind | null> {
+  const head = await files.head(storageKey, 4096);
+  if (head[0] === 0x4d && head[1] === 0x5a) return null; // MZ: a Windows executable
+  const kind = sniffFileKind(head);
+  if (kind !== null || !(head[0] === 0x50 && head[1] === 0x4b)) return kind;
+  const tail = await readTail(files, storageKey, size);
+  const entries = readZipDirectory(tail, size);
+  if (!entries) return null;
+  const names = entries.map((e) => e.name);
+  const unpacked = entries.reduce((sum, e) => sum + e.uncompressedSize, 0);
+  const packed = entries.reduce((sum, e) => sum + e.compressedSize, 0);
+  if (entries.length > zipLimits.maxEntries || unpacked > zipLimits.maxUncompressedBytes || unpacked > Math.max(packed, 1) * zipLimits.maxRatio) {
+    throw new AppError('file_zip_bomb', 422, { name });
+  }
+  if (names.some((n) => /vbaProject\.bin$/i.test(n))) throw new AppError('file_has_macros', 422, { name });
+  if (names.some((n) => n.startsWith('word/'))) return 'docx';
+  if (names.some((n) => n.startsWith('xl/'))) return 'xlsx';
+  return null;
+}
+
+async function readTail(files: LocalFileStore, storageKey: string, size: number): Promise<Buffer> {
+  const length = Math.min(size, 1024 * 1024);
+  const chunks: Buffer[] = [];
+  for await (const chunk of files.read(storageKey)) chunks.push(chunk as Buffer);
+  const whole = Buffer.concat(chunks);
+  return whole.subarray(whole.length - length);
+}
+
+export interface UploadOptions {
+  actor: Actor;
+  unitId: number;
+  source: Readable;
+  fileName: string;
+  allowedKinds: readonly FileKind[];
+  maxBytes: number;
+  client: ClientInfo;
+}
+
+/**
+ * Accepts an upload: streamed to storage under a generated name with its SHA-256, then judged by
+ * content. Anything refused is removed again, so a refusal stores nothing.
+ */
+export async function acceptUpload(db: Db, files: LocalFileStore, options: UploadOptions) {
+  const name = cleanFileName(options.fileName);
+  let stored;
+  try {
+    stored = await files.put(options.source, options.maxBytes);
+  } catch (error) {
+    if (error instanceof FileTooLargeError) throw new AppError('file_too_large', 413, { max: formatBytes(options.maxBytes) }, [{ field: 'file', code: 'invalid' }]);
+    throw error;
+  }
+  try {
+    const kind = await inspect(files, stored.storageKey, stored.size, name);
+    if (!kind || !options.allowedKinds.includes(kind)) {
+      throw new AppError('unsupported_file', 415, { allowed: kindLabel(options.allowedKinds) }, [{ field: 'file', code: 'invalid' }]);
+    }
+    if (!extensionsOf[kind].includes(extensionOf(name))) {
+      throw new AppError('file_content_mismatch', 422, { name, kind: `.${kind}` }, [{ field: 'file', code: 'invalid' }]);
+    }
+    return await db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('stored_files')
+        .values({
+          storage_key: stored.storageKey,
+          sha256: stored.sha256,
+          size_bytes: String(stored.size),
+          content_type: contentTypes[kind],
+          kind,
+          original_name: name,
+          unit_id: options.unitId,
+          uploaded_by: options.actor.userId === 0 ? null : options.actor.userId,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await insertAuditEntry(trx, {
+        ...actorFields(options.actor),
+        unitId: options.unitId,
+        action: 'file.upload',
+        targetType: 'file',
+        targetId: row.id,
+        ip: options.client.ip,
+        details: { name, kind, size: stored.size, sha256: stored.sha256 },
+      });
+      return row;
+    });
+  } catch (error) {
+    await files.remove(stored.storageKey);
+    throw error;
+  }
+}
+
+export async function findStoredFile(db: DbOrTx, id: string) {
+  if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
+  return db.selectFrom('stored_files').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** A file the actor's own unit (or its subtree) uploaded. */
+export async function loadOwnFile(db: DbOrTx, actor: Actor, id: string) {
+  const file = await findStoredFile(db, id);
+  if (!file || file.unit_id === null) throw notFound();
+  const unit = await db.selectFrom('units').select('path').where('id', '=', file.unit_id).executeTakeFirst();
+  if (!unit || !can(actor, 'units.view', unit.path)) throw notFound();
+  return file;
+}
+
+/** RFC 6266 Content-Disposition with an ASCII fallback and the UTF-8 name for Chinese file names. */
+export function contentDisposition(name: string, inline = false): string {
+  const fallback = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `${inline ? 'inline' : 'attachment'}; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}

@@ -1,0 +1,91 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export interface StoredObject {
+  storageKey: string;
+  sha256: string;
+  size: number;
+}
+
+export class FileTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`file exceeds ${maxBytes} bytes`);
+  }
+}
+
+/**
+ * Where uploaded bytes live. Files are written under generated names, hashed while streaming and
+ * never buffered whole; nothing is visible under its final name until it is complete.
+ */
+export interface FileStore {
+  /** Streams `source` in, refusing it (and keeping nothing) past `maxBytes`. */
+  put(source: Readable, maxBytes: number): Promise<StoredObject>;
+  read(storageKey: string): Readable;
+  remove(storageKey: string): Promise<void>;
+}
+
+export class LocalFileStore implements FileStore {
+  constructor(private readonly root: string) {
+    fs.mkdirSync(path.join(root, 'tmp'), { recursive: true });
+  }
+
+  private pathOf(storageKey: string): string {
+    if (!/^[0-9a-f]{2}\/[0-9a-f-]{36}$/.test(storageKey)) throw new Error(`invalid storage key ${storageKey}`);
+    return path.join(this.root, storageKey);
+  }
+
+  async put(source: Readable, maxBytes: number): Promise<StoredObject> {
+    const id = randomUUID();
+    const storageKey = `${id.slice(0, 2)}/${id}`;
+    const tmp = path.join(this.root, 'tmp', id);
+    const hash = createHash('sha256');
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        size += chunk.length;
+        if (size > maxBytes) return callback(new FileTooLargeError(maxBytes));
+        hash.update(chunk);
+        callback(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, meter, fs.createWriteStream(tmp, { flags: 'wx' }));
+      const final = this.pathOf(storageKey);
+      await fs.promises.mkdir(path.dirname(final), { recursive: true });
+      await fs.promises.rename(tmp, final);
+    } catch (error) {
+      await fs.promises.rm(tmp, { force: true });
+      // A multipart stream that hit its own limit reports truncation rather than an error.
+      if ((source as { truncated?: boolean }).truncated) throw new FileTooLargeError(maxBytes);
+      throw error;
+    }
+    if ((source as { truncated?: boolean }).truncated) {
+      await this.remove(storageKey);
+      throw new FileTooLargeError(maxBytes);
+    }
+    return { storageKey, sha256: hash.digest('hex'), size };
+  }
+
+  read(storageKey: string): Readable {
+    return fs.createReadStream(this.pathOf(storageKey));
+  }
+
+  async remove(storageKey: string): Promise<void> {
+    await fs.promises.rm(this.pathOf(storageKey), { force: true });
+  }
+
+  /** The first bytes of a stored file, for content checks. */
+  async head(storageKey: string, bytes: number): Promise<Buffer> {
+    const handle = await fs.promises.open(this.pathOf(storageKey), 'r');
+    try {
+      const buffer = Buffer.alloc(bytes);
+      const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  }
+}

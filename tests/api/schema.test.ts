@@ -1,0 +1,57 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/server/db/schema';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * src/server/db/schema.ts (Kysely's view) must match what the migrations create. The type below
+ * forces this list to name every column of every table in schema.ts; the test checks the migrated
+ * database has exactly those columns.
+ */
+type ColumnList = { [T in keyof Database]: readonly (keyof Database[T] & string)[] };
+type Complete<L extends ColumnList> = {
+  [T in keyof Database]: Exclude<keyof Database[T], L[T][number]> extends never ? L[T] : ['missing columns', Exclude<keyof Database[T], L[T][number]>];
+};
+function columns<L extends ColumnList>(list: L & Complete<L>): L {
+  return list;
+}
+
+const expected = columns({
+  units: ['id', 'parent_id', 'path', 'depth', 'name', 'short_name', 'type', 'level', 'region_code', 'tags', 'contact_name', 'contact_office_phone', 'contact_mobile', 'contact_fax', 'contact_email', 'mailing_address', 'pinyin_initials', 'sort_key', 'active', 'version', 'created_at', 'updated_at'],
+  users: ['id', 'unit_id', 'username', 'display_name', 'email', 'mobile', 'password_hash', 'status', 'must_change_password', 'locked_until', 'activation_token_hash', 'activation_expires_at', 'password_changed_at', 'version', 'created_at', 'updated_at'],
+  role_assignments: ['user_id', 'role', 'unit_id', 'granted_at'],
+  sign_in_failures: ['id', 'user_id', 'failed_at'],
+  sessions: ['id', 'user_id', 'csrf_token', 'created_at', 'last_seen_at', 'expires_at', 'ip', 'user_agent'],
+  audit_log: ['id', 'occurred_at', 'actor_user_id', 'actor_username', 'actor_unit_id', 'unit_id', 'action', 'target_type', 'target_id', 'outcome', 'ip', 'details'],
+  schema_migrations: ['name', 'sha256', 'applied_at'],
+  stored_files: ['id', 'storage_key', 'sha256', 'size_bytes', 'content_type', 'kind', 'original_name', 'unit_id', 'uploaded_by', 'created_at'],
+  campaigns: ['id', 'unit_id', 'year', 'ordinal', 'theme', 'modules', 'phases', 'target_groups', 'key_dates', 'parent_campaign_id', 'copied_from_id', 'created_by', 'version', 'created_at', 'updated_at'],
+  campaign_activities: ['id', 'campaign_id', 'title', 'module_id', 'start_date', 'end_date', 'place', 'description', 'status', 'sort_order', 'version', 'created_at', 'updated_at'],
+  campaign_activity_departments: ['activity_id', 'unit_id'],
+  notices: ['id', 'campaign_id', 'issuer_unit_id', 'kind', 'parent_notice_id', 'root_notice_id', 'doc_prefix', 'doc_year', 'doc_serial', 'document_number', 'title', 'addressee_text', 'addressee_rules', 'body_html', 'contacts', 'signature', 'issue_date', 'status', 'issued_at', 'issued_by', 'withdrawn_at', 'withdrawn_by', 'withdrawn_reason', 'created_by', 'version', 'created_at', 'updated_at'],
+  notice_co_issuers: ['notice_id', 'unit_id', 'decision', 'decided_by', 'decided_at', 'comment'],
+  notice_attachments: ['notice_id', 'file_id', 'name', 'sort_order'],
+  notice_recipients: ['notice_id', 'unit_id', 'root_notice_id', 'delivered_at', 'read_at', 'read_by', 'acknowledged_at', 'acknowledged_by', 'forwarded_notice_id', 'forwarded_at'],
+  collection_tasks: ['id', 'notice_id', 'upstream_task_id', 'title', 'description', 'deadline', 'deadline_conflict', 'sort_order', 'version', 'created_at', 'updated_at'],
+  notifications: ['id', 'unit_id', 'kind', 'title', 'body', 'link', 'created_at', 'read_at', 'read_by'],
+  mail_outbox: ['id', 'dedupe_key', 'to_address', 'subject', 'text_body', 'unit_id', 'status', 'attempts', 'last_error', 'next_attempt_at', 'created_at', 'sent_at'],
+});
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+describe('schema', () => {
+  it('matches the migrated database, table by table and column by column', async () => {
+    const rows = await sql<{ table_name: string; column_name: string }>`
+      select table_name, column_name from information_schema.columns where table_schema = 'public'`.execute(t.db);
+    const actual: Record<string, string[]> = {};
+    for (const row of rows.rows) (actual[row.table_name] ??= []).push(row.column_name);
+    for (const [table, cols] of Object.entries(expected)) {
+      expect(actual[table]?.sort(), table).toEqual([...cols].sort());
+    }
+    expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
+  });
+});
