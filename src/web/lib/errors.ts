@@ -2,12 +2,25 @@ import { App, type FormInstance } from 'antd';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
+import type { Problem } from '../api/types';
 
 /** Codes that mean the session is gone; the global 401 handler already took the user to sign in. */
 const sessionEndCodes = new Set(['unauthenticated', 'session_expired']);
 
 export function isSessionEnd(error: unknown): boolean {
   return error instanceof ApiError && error.status === 401 && sessionEndCodes.has(error.code ?? 'unauthenticated');
+}
+
+/**
+ * The detail without the field messages the server appends to it ("…：单位全称格式不正确").
+ */
+export function baseDetail(problem: Problem): string {
+  const fieldPart = (problem.errors ?? []).map((e) => e.message).join('；');
+  for (const separator of ['：', ': ']) {
+    const suffix = `${separator}${fieldPart}`;
+    if (fieldPart && problem.detail.endsWith(suffix)) return problem.detail.slice(0, -suffix.length);
+  }
+  return problem.detail;
 }
 
 /**
@@ -24,7 +37,7 @@ export function applyProblemToForm(form: FormInstance, error: unknown): number {
     const first = fieldError.field.split('.')[0] ?? fieldError.field;
     const name = registered.has(fieldError.field) ? fieldError.field : registered.has(first) ? first : null;
     if (!name) continue;
-    const text = useDetail ? error.problem.detail : fieldError.message;
+    const text = useDetail ? baseDetail(error.problem) : fieldError.message;
     const existing = byField.get(name) ?? [];
     if (!existing.includes(text)) byField.set(name, [...existing, text]);
   }
@@ -60,7 +73,7 @@ export function useReportError() {
       if (isSessionEnd(error)) return;
       const mapped = form ? applyProblemToForm(form, error) : 0;
       const problem = error instanceof ApiError ? error.problem : null;
-      const text = mapped > 0 && problem?.code === 'validation_failed' ? problem.title : errorText(error);
+      const text = mapped > 0 && problem ? (problem.code === 'validation_failed' ? problem.title : baseDetail(problem)) : errorText(error);
       void message.error(text, 6);
     },
     [message, errorText],

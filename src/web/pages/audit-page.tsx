@@ -66,6 +66,11 @@ function AuditLog() {
     return i18n.exists(key) ? (t(key as 'audit.title') as string) : code;
   };
 
+  const targetLabel = (type: string) => {
+    const key = `audit.targetTypes.${type}`;
+    return i18n.exists(key) ? (t(key as 'audit.title') as string) : type;
+  };
+
   const list = useQuery({
     queryKey: ['audit', filters, pagination],
     queryFn: () => api.get<AuditList>('/audit', { query: { ...filters, page: pagination.page, pageSize: pagination.pageSize } }),
@@ -117,7 +122,7 @@ function AuditLog() {
     {
       key: 'target',
       title: t('audit.target'),
-      render: (_: unknown, e) => (e.targetType ? `${e.targetType}${e.targetId ? ` #${e.targetId}` : ''}` : '—'),
+      render: (_: unknown, e) => (e.targetType ? `${targetLabel(e.targetType)}${e.targetId ? ` #${e.targetId}` : ''}` : '—'),
     },
     {
       key: 'outcome',

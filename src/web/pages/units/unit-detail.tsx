@@ -77,7 +77,7 @@ export function UnitDetail({ unit, canManageUsers, busy, onAction, onNavigate }:
           ]}
         />
       )}
-      <Space align="center" wrap style={{ marginBottom: 12 }}>
+      <Space align="center" wrap style={{ display: 'flex', marginBottom: 12 }}>
         <ApartmentOutlined style={{ fontSize: 20, color: '#1668dc' }} />
         <Typography.Title level={4} style={{ margin: 0 }} data-testid="unit-detail-name">
           {unit.name}
@@ -86,7 +86,7 @@ export function UnitDetail({ unit, canManageUsers, busy, onAction, onNavigate }:
       </Space>
 
       {actions.length > 0 && (
-        <Space wrap style={{ marginBottom: 16 }}>
+        <Space wrap style={{ display: 'flex', marginBottom: 16 }}>
           {actions.map((a) => (
             <Button
               key={a.key}

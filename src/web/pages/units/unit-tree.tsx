@@ -29,6 +29,7 @@ export function UnitTree({ includeInactive, selectedId, onSelect, height, ref }:
   const [expanded, setExpanded] = useState<Key[]>([]);
   const treeRef = useRef<GetRef<typeof Tree>>(null);
   const initialised = useRef(false);
+  const scrollTarget = useRef<number | null>(null);
 
   const loadChildren = useCallback(
     async (id: number, fresh = false) => {
@@ -63,9 +64,8 @@ export function UnitTree({ includeInactive, selectedId, onSelect, height, ref }:
   const reveal = useCallback(
     async (ancestorIds: readonly number[], id: number) => {
       for (const ancestor of ancestorIds) await loadChildren(ancestor);
+      scrollTarget.current = id; // scrolled to once React has drawn the opened levels (below)
       setExpanded((previous) => [...new Set([...previous, ...ancestorIds])]);
-      // After React has drawn the newly opened levels.
-      window.setTimeout(() => treeRef.current?.scrollTo({ key: id, align: 'auto', offset: 48 }), 60);
     },
     [loadChildren],
   );
@@ -106,6 +106,17 @@ export function UnitTree({ includeInactive, selectedId, onSelect, height, ref }:
       });
     return build(roots.data ?? []);
   }, [roots.data, children]);
+
+  useEffect(() => {
+    const id = scrollTarget.current;
+    if (id === null) return;
+    const timer = window.setTimeout(() => {
+      if (scrollTarget.current !== id) return;
+      scrollTarget.current = null;
+      treeRef.current?.scrollTo({ key: id, align: 'auto', offset: 48 });
+    }, 30);
+    return () => window.clearTimeout(timer);
+  }, [treeData, expanded]);
 
   if (roots.isPending) {
     return (

@@ -141,10 +141,11 @@ function UsersManager() {
       key: 'actions',
       title: t('common.actions'),
       fixed: 'right',
+      width: 250,
       render: (_: unknown, user) => {
         const self = user.id === session.user.id;
         return (
-          <Space size={0} wrap>
+          <Space size={0}>
             <Button type="link" size="small" onClick={() => setDrawer({ mode: 'edit', user })} data-testid="user-edit">
               {t('common.edit')}
             </Button>
@@ -228,7 +229,7 @@ function UsersManager() {
           loading={list.isFetching}
           columns={columns}
           dataSource={list.data?.items ?? []}
-          scroll={{ x: 1100 }}
+          scroll={{ x: 1200 }}
           pagination={{
             current: pagination.page,
             pageSize: pagination.pageSize,
