@@ -104,7 +104,7 @@ export function sanitizeNoticeHtml(html: string): string {
       tfoot: 'tbody',
       td: cleanSpans,
       th: cleanSpans,
-      ol: (tagName, attribs) => ({ tagName, attribs: attribs.start && /^\d{1,5}$/.test(attribs.start) ? { start: attribs.start } : {} }),
+      ol: (tagName, attribs): sanitizeHtml.Tag => ({ tagName, attribs: attribs.start && /^\d{1,5}$/.test(attribs.start) ? { start: attribs.start } : {} }),
     },
   });
 }
@@ -172,7 +172,7 @@ function sameStyle(a: InlineRun, b: Style): boolean {
 function normalizeRuns(raw: RawRun[]): InlineRun[] {
   const out: InlineRun[] = [];
   let lastChar: string | null = null; // null at the paragraph start and after a break
-  let pendingSpace: { style: Style; newline: boolean } | null = null;
+  let pendingSpace = null as { style: Style; newline: boolean } | null;
 
   const emit = (text: string, style: Style) => {
     const last = out[out.length - 1];
