@@ -2,11 +2,11 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
-import { ApiError, setUnauthenticatedHandler } from './api/client';
+import { ApiError, setPasswordChangeRequiredHandler, setUnauthenticatedHandler } from './api/client';
 import { applyLanguage, LanguageProvider } from './app/language';
 import { createAppRouter } from './app/router';
 import { initI18n, storedLanguage } from './i18n';
-import { handleSessionLost } from './session/session';
+import { handleSessionLost, sessionKey } from './session/session';
 import './styles.css';
 
 const language = storedLanguage();
@@ -27,6 +27,9 @@ const queryClient = new QueryClient({
 
 // A 401 on any signed-in request: the session is gone; the guard then shows the sign-in page.
 setUnauthenticatedHandler(() => handleSessionLost(queryClient));
+// The account must change its password first (e.g. reset meanwhile): reload the session, and the
+// guard shows the change-password screen.
+setPasswordChangeRequiredHandler(() => void queryClient.invalidateQueries({ queryKey: sessionKey }));
 
 const router = createAppRouter();
 const container = document.getElementById('root');

@@ -30,9 +30,10 @@ interface ClientState {
   csrfToken: string | null;
   language: Locale;
   onUnauthenticated: (() => void) | null;
+  onPasswordChangeRequired: (() => void) | null;
 }
 
-const state: ClientState = { csrfToken: null, language: 'zh-CN', onUnauthenticated: null };
+const state: ClientState = { csrfToken: null, language: 'zh-CN', onUnauthenticated: null, onPasswordChangeRequired: null };
 
 export function setCsrfToken(token: string | null) {
   state.csrfToken = token;
@@ -45,6 +46,11 @@ export function setApiLanguage(language: Locale) {
 /** Called when a request made while signed in comes back 401 (idle timeout, signed out elsewhere). */
 export function setUnauthenticatedHandler(handler: (() => void) | null) {
   state.onUnauthenticated = handler;
+}
+
+/** Called when the server refuses a request until the initial password is changed (403). */
+export function setPasswordChangeRequiredHandler(handler: (() => void) | null) {
+  state.onPasswordChangeRequired = handler;
 }
 
 export type QueryValue = string | number | boolean | null | undefined;
@@ -64,15 +70,14 @@ export interface RequestOptions {
 }
 
 /**
- * Query strings: undefined, null and false are left out; texts (even empty) are sent. The API
- * reads booleans with z.coerce.boolean(), for which any non-empty text (even "false") is true:
- * a false flag is sent absent (when its default is false) or as an empty text (when it is true).
+ * Query strings: undefined and null are left out; booleans go as "true"/"false" (the API's
+ * queryBoolean reads exactly those).
  */
 export function buildQuery(query: Record<string, QueryValue> | undefined): string {
   if (!query) return '';
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null || value === false) continue;
+    if (value === undefined || value === null) continue;
     params.set(key, String(value));
   }
   const text = params.toString();
@@ -129,6 +134,7 @@ async function fail(response: Response, options: RequestOptions): Promise<never>
   const body = await parseBody(response);
   const problem = isProblem(body) ? body : null;
   if (response.status === 401 && !options.anonymous) state.onUnauthenticated?.();
+  if (response.status === 403 && problem?.code === 'password_change_required') state.onPasswordChangeRequired?.();
   throw new ApiError(response.status, problem, body, `HTTP ${response.status}`);
 }
 

@@ -40,8 +40,7 @@ export function ImportModal({ onClose, onImported }: ImportModalProps) {
       const form = new FormData();
       form.append('file', file, file.name);
       try {
-        // A real import sends no dryRun at all (the API treats any dryRun value as true).
-        return { report: await api.upload<ImportReport>('/units/import', form, { query: { dryRun: dryRun || undefined } }), dryRun };
+        return { report: await api.upload<ImportReport>('/units/import', form, { query: { dryRun } }), dryRun };
       } catch (error) {
         // 422 with a report: rows were rejected and nothing was imported.
         if (error instanceof ApiError && isImportReport(error.body)) return { report: error.body, dryRun };

@@ -1,6 +1,6 @@
-import { KeyOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { KeyOutlined, PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Checkbox, Form, Input, Modal, Radio, Space, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Radio, Space, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -11,7 +11,7 @@ import { useLanguage } from '../../app/language';
 import { CredentialsModal } from '../../components/credentials-modal';
 import { ForbiddenResult } from '../../components/status-pages';
 import { UnitPicker, type PickedUnit } from '../../components/unit-picker';
-import { useReportError } from '../../lib/errors';
+import { useErrorText, useReportError } from '../../lib/errors';
 import { formatDateTime, roleLabel } from '../../lib/labels';
 import { useDebounced } from '../../lib/use-debounced';
 import { adminRoles, hasAnyRole, useRequiredSession } from '../../session/session';
@@ -35,6 +35,7 @@ function UsersManager() {
   const queryClient = useQueryClient();
   const { message, modal } = App.useApp();
   const reportError = useReportError();
+  const errorText = useErrorText();
   const [params, setParams] = useSearchParams();
   const [drawer, setDrawer] = useState<UserFormTarget | null>(null);
   const [shown, setShown] = useState<Shown>(null);
@@ -56,8 +57,7 @@ function UsersManager() {
     queryKey: [...usersKey, listQuery],
     queryFn: () =>
       api.get<UserList>('/users', {
-        // includeSubtree defaults to true on the server; an empty value is its "false".
-        query: { unitId, includeSubtree: includeSubtree ? undefined : '', q: q || undefined, page: listQuery.page, pageSize: listQuery.pageSize },
+        query: { unitId, includeSubtree, q: q || undefined, page: listQuery.page, pageSize: listQuery.pageSize },
       }),
     placeholderData: keepPreviousData,
   });
@@ -202,9 +202,10 @@ function UsersManager() {
           <Checkbox checked={includeSubtree} onChange={(e) => setFilter({ subtree: e.target.checked })} data-testid="users-include-subtree">
             {t('users.includeSubtree')}
           </Checkbox>
-          <Input.Search
+          <Input
             data-testid="users-search"
             allowClear
+            prefix={<SearchOutlined />}
             style={{ width: 260 }}
             placeholder={t('users.searchPlaceholder')}
             value={searchText}
@@ -222,6 +223,7 @@ function UsersManager() {
           </Button>
         </Space>
       </Card>
+      {list.isError && <Alert type="error" showIcon title={errorText(list.error)} />}
       <div data-testid="users-table">
         <Table<UserView>
           rowKey="id"
