@@ -1,9 +1,38 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const projectRoot = path.dirname(fileURLToPath(import.meta.url));
+const outDir = path.join(projectRoot, 'dist/web');
+
+/**
+ * Writes .gz and .br twins of the built scripts and styles, so the server can send them
+ * compressed without compressing on every request (@fastify/static's `preCompressed` option).
+ */
+function precompress(): Plugin {
+  return {
+    name: 'huiju-precompress',
+    apply: 'build',
+    closeBundle() {
+      const assets = path.join(outDir, 'assets');
+      if (!fs.existsSync(assets)) return;
+      for (const name of fs.readdirSync(assets)) {
+        if (!/\.(js|css|svg)$/.test(name)) continue;
+        const file = path.join(assets, name);
+        const content = fs.readFileSync(file);
+        if (content.length < 1024) continue;
+        fs.writeFileSync(`${file}.gz`, zlib.gzipSync(content, { level: 9 }));
+        fs.writeFileSync(
+          `${file}.br`,
+          zlib.brotliCompressSync(content, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: content.length } }),
+        );
+      }
+    },
+  };
+}
 
 /**
  * The browser app: sources in src/web, built into dist/web, which the Fastify server serves
@@ -12,9 +41,9 @@ const projectRoot = path.dirname(fileURLToPath(import.meta.url));
 export default defineConfig({
   root: path.join(projectRoot, 'src/web'),
   base: '/',
-  plugins: [react()],
+  plugins: [react(), precompress()],
   build: {
-    outDir: path.join(projectRoot, 'dist/web'),
+    outDir,
     emptyOutDir: true,
     // The server's CSP forbids inline scripts: keep every script in its own file.
     assetsInlineLimit: 0,

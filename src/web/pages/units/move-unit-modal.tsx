@@ -17,7 +17,7 @@ interface MoveUnitModalProps {
   unit: UnitDetail;
   onClose: () => void;
   onMoved: (unit: UnitDetail) => void;
-  onStale: () => void;
+  onStale: (error: ApiError) => void;
 }
 
 /** 调整上级单位: the unit moves with its whole subtree under a parent chosen by search. */
@@ -32,8 +32,8 @@ export function MoveUnitModal({ unit, onClose, onMoved, onStale }: MoveUnitModal
     mutationFn: (newParentId: number) => api.post<UnitDetail>(`/units/${unit.id}/move`, { version: unit.version, newParentId }),
     onSuccess: onMoved,
     onError: (error) => {
-      reportError(error, form);
-      if (error instanceof ApiError && error.code === 'stale_version') onStale();
+      if (error instanceof ApiError && error.code === 'stale_version') onStale(error);
+      else reportError(error, form);
     },
   });
 

@@ -107,7 +107,7 @@ interface UnitFormDrawerProps {
   onClose: () => void;
   onSaved: (unit: UnitDetail, mode: 'edit' | 'create') => void;
   /** Someone else changed the unit meanwhile (409 stale_version). */
-  onStale: () => void;
+  onStale: (error: ApiError) => void;
 }
 
 /** Add a subordinate unit, or edit one: checked in the browser with the API's own rules. */
@@ -132,8 +132,8 @@ export function UnitFormDrawer({ target, onClose, onSaved, onStale }: UnitFormDr
         : api.post<UnitDetail>('/units', createBody(target.parent.id, values)),
     onSuccess: (unit) => onSaved(unit, target.mode),
     onError: (error) => {
-      reportError(error, form);
-      if (error instanceof ApiError && error.code === 'stale_version') onStale();
+      if (error instanceof ApiError && error.code === 'stale_version') onStale(error);
+      else reportError(error, form);
     },
   });
 

@@ -6,7 +6,7 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError } from '../../api/client';
 import { fetchRootUnits, fetchUnit, unitKeys } from '../../api/units';
 import type { UnitDetail as UnitDetailView, UnitSearchHit } from '../../api/types';
-import { useErrorText, useReportError } from '../../lib/errors';
+import { baseDetail, useErrorText, useReportError } from '../../lib/errors';
 import { adminRoles, hasAnyRole, useRequiredSession } from '../../session/session';
 import { BulkAccountsModal } from './bulk-accounts-modal';
 import { ImportModal } from './import-modal';
@@ -91,10 +91,15 @@ export default function UnitsPage() {
     await treeRef.current?.refreshAll();
   };
 
-  const reloadAfterStale = () => {
+  /** 409 stale_version: someone else changed the unit; say so, and show the current version. */
+  const reloadAfterStale = (error: ApiError) => {
     setDialog(null);
     void queryClient.invalidateQueries({ queryKey: unitKeys.all });
-    void message.info(t('units.staleReloaded'));
+    modal.warning({
+      title: error.problem ? baseDetail(error.problem) : errorText(error),
+      content: t('units.staleReloaded'),
+      okText: t('common.confirm'),
+    });
   };
 
   const setActive = useMutation({
@@ -105,8 +110,8 @@ export default function UnitsPage() {
       await afterChange(unit);
     },
     onError: (error) => {
-      reportError(error);
-      if (error instanceof ApiError && error.code === 'stale_version') reloadAfterStale();
+      if (error instanceof ApiError && error.code === 'stale_version') reloadAfterStale(error);
+      else reportError(error);
     },
   });
 
