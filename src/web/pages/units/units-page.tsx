@@ -23,8 +23,9 @@ type Dialog =
   | { kind: 'bulk'; unit: UnitDetailView }
   | null;
 
+/** The tree fills the window beside the details; stacked above them on narrow screens, less. */
 function treeHeight() {
-  return Math.max(320, window.innerHeight - 260);
+  return window.innerWidth <= 900 ? 360 : Math.max(320, window.innerHeight - 260);
 }
 
 /** 单位: the tree (with search) on the left, the selected unit's details and actions on the right. */
