@@ -57,10 +57,12 @@ describe('renderNoticeDocx', () => {
   it('sets the GB/T 9704 page, fonts, red header, rule and page numbers', async () => {
     const files = unzip(await renderNoticeDocx(seed));
     const xml = files.get('word/document.xml')!.toString('utf8');
-    // A4, margins 37/35/28/26 mm, 28.95 pt line grid.
+    // A4, margins 37/35/28/26 mm; no snapping grid (exact 28.95 pt lines instead).
     expect(xml).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
     expect(xml).toMatch(/<w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1587"/);
-    expect(xml).toMatch(/<w:docGrid w:type="lines" w:linePitch="579"\/>/);
+    expect(xml).toMatch(/<w:docGrid w:type="default" w:linePitch="579"\/>/);
+    // Latin text is English so LibreOffice does not break numbers and e-mail addresses like Chinese.
+    expect(files.get('word/styles.xml')!.toString('utf8')).toContain('<w:lang w:val="en-US" w:eastAsia="zh-CN"/>');
     // CJK fonts named for every script slot, so Word and WPS use them for Chinese text.
     expect(xml).toContain('w:eastAsia="方正小标宋简体"');
     expect(xml).toContain('w:ascii="仿宋_GB2312"');

@@ -59,7 +59,7 @@ const BODY_SIZE = FONT_SIZE.san;
 
 /** A font for every script slot: Word and WPS pick the East Asian one for Chinese, the others for digits and Latin. */
 function wordFont(name: string) {
-  return { ascii: name, hAnsi: name, eastAsia: name, cs: name, hint: 'eastAsia' };
+  return { ascii: name, hAnsi: name, eastAsia: name, cs: name };
 }
 
 function exactLines(pt: number, extra: { before?: number; after?: number } = {}) {
@@ -336,7 +336,7 @@ function buildDocument(notice: ComposedNotice): Document {
     styles: {
       default: {
         document: {
-          run: { font: wordFont(WORD_FONTS.body), size: BODY_SIZE * 2, language: { value: 'zh-CN', eastAsia: 'zh-CN' } },
+          run: { font: wordFont(WORD_FONTS.body), size: BODY_SIZE * 2, language: { value: 'en-US', eastAsia: 'zh-CN' } },
           paragraph: { spacing: exactLines(LINE_PITCH_PT) },
         },
       },
@@ -355,10 +355,10 @@ function buildDocument(notice: ComposedNotice): Document {
               footer: ptToTwips(footerFromBottom),
             },
           },
-          // The line grid is Word's way to say "22 lines a page"; the 28 characters a line come from
-          // the body runs' character spacing instead of a character grid, which LibreOffice
-          // renders far too loose.
-          grid: { type: DocumentGridType.LINES, linePitch: ptToTwips(LINE_PITCH_PT) },
+          // No document grid: every paragraph has exact line spacing (22 lines a page), and a grid
+          // makes LibreOffice snap the larger title and header lines to two grid lines each. The
+          // 28 characters a line come from the body runs' character spacing.
+          grid: { type: DocumentGridType.DEFAULT, linePitch: ptToTwips(LINE_PITCH_PT) },
         },
         footers: { default: pageNumberFooter('odd'), even: pageNumberFooter('even') },
         children,
