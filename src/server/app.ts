@@ -12,6 +12,10 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { AppContext } from './app-context';
 import { accountRoutes } from './features/accounts/routes';
 import { auditRoutes } from './features/audit/routes';
+import { campaignRoutes } from './features/campaigns/routes';
+import { fileRoutes } from './features/files/routes';
+import { noticeRoutes } from './features/notices/routes';
+import { notificationRoutes } from './features/notifications/routes';
 import { healthRoutes } from './features/health/routes';
 import { unitRoutes } from './features/units/routes';
 import { userRoutes } from './features/users/routes';
@@ -91,13 +95,28 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await api.register(unitRoutes, { ctx });
       await api.register(userRoutes, { ctx });
       await api.register(auditRoutes, { ctx });
+      await api.register(campaignRoutes, { ctx });
+      await api.register(noticeRoutes, { ctx });
+      await api.register(fileRoutes, { ctx });
+      await api.register(notificationRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );
 
   let indexHtml: Buffer | undefined;
   if (options.serveWeb !== false && fs.existsSync(path.join(webDistDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webDistDir, prefix: '/', wildcard: false, index: false });
+    await app.register(fastifyStatic, {
+      root: webDistDir,
+      prefix: '/',
+      wildcard: false,
+      index: false,
+      // The build writes .br/.gz next to each asset; hashed asset names never change content.
+      preCompressed: true,
+      // @fastify/static 10 passes the Fastify reply here (not the raw response).
+      setHeaders: (reply: { header(name: string, value: string): unknown }, filePath: string) => {
+        reply.header('Cache-Control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
     indexHtml = fs.readFileSync(path.join(webDistDir, 'index.html'));
   }
   // Client-side routes all load the same page; unknown API paths are 404 problems.

@@ -43,6 +43,7 @@ export interface Client {
   get(url: string): Promise<LightMyRequestResponse>;
   post(url: string, body?: unknown): Promise<LightMyRequestResponse>;
   patch(url: string, body?: unknown): Promise<LightMyRequestResponse>;
+  put(url: string, body?: unknown): Promise<LightMyRequestResponse>;
   delete(url: string): Promise<LightMyRequestResponse>;
   cookie: string;
   csrfToken: string;
@@ -69,6 +70,7 @@ function clientWith(app: FastifyInstance, cookie: string, csrfToken: string): Cl
     get: (url) => request({ method: 'GET', url }),
     post: (url, body) => request({ method: 'POST', url, ...(body === undefined ? {} : { payload: body as object }) }),
     patch: (url, body) => request({ method: 'PATCH', url, payload: body as object }),
+    put: (url, body) => request({ method: 'PUT', url, payload: body as object }),
     delete: (url) => request({ method: 'DELETE', url }),
   };
 }

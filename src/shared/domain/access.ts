@@ -30,7 +30,11 @@ export type Capability =
   | 'users.manage'
   | 'audit.view'
   /** See contacts' phones, e-mails and addresses unmasked. */
-  | 'personal_data.view';
+  | 'personal_data.view'
+  /** Create campaigns, issue and forward notices, collect and review. */
+  | 'campaigns.manage'
+  /** Sign for (签收) a notice received by the unit. */
+  | 'notices.acknowledge';
 
 const rolesWith: Record<Capability, readonly Role[]> = {
   'units.view': ['system_admin', 'unit_admin', 'campaign_manager', 'contact', 'reviewer'],
@@ -39,6 +43,8 @@ const rolesWith: Record<Capability, readonly Role[]> = {
   'users.manage': ['system_admin', 'unit_admin'],
   'audit.view': ['system_admin', 'unit_admin'],
   'personal_data.view': ['system_admin', 'unit_admin', 'campaign_manager'],
+  'campaigns.manage': ['system_admin', 'campaign_manager'],
+  'notices.acknowledge': ['system_admin', 'unit_admin', 'campaign_manager', 'contact'],
 };
 
 /** Capabilities that act on a unit's place in the tree never apply to the grant's own unit. */

@@ -1,0 +1,70 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { okResponse } from '../../../shared/contracts/common';
+import type { AppContext } from '../../app-context';
+import { responses } from '../../http';
+import { requireSession } from '../../plugins/auth';
+import { listNotifications, markNotificationsRead } from './repository';
+
+const notificationView = z.object({
+  id: z.string(),
+  unitId: z.number().int(),
+  kind: z.string(),
+  title: z.string(),
+  body: z.string(),
+  link: z.string().nullable(),
+  createdAt: z.string(),
+  readAt: z.string().nullable(),
+});
+
+export const notificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const tags = ['notifications'];
+  // Notifications go to units; a person sees those of the units where they hold a role.
+  const unitsOf = (grants: readonly { unitId: number }[]) => [...new Set(grants.map((g) => g.unitId))];
+
+  app.get(
+    '/notifications',
+    {
+      schema: {
+        tags,
+        summary: '站内提醒 Notifications',
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(30) }),
+        response: responses({ 200: z.object({ items: z.array(notificationView), unread: z.number().int() }) }),
+      },
+    },
+    async (request) => {
+      const { actor } = requireSession(request);
+      const { items, unread } = await listNotifications(ctx.db, unitsOf(actor.grants), request.query.limit);
+      return {
+        unread,
+        items: items.map((n) => ({
+          id: n.id,
+          unitId: n.unit_id,
+          kind: n.kind,
+          title: n.title,
+          body: n.body,
+          link: n.link,
+          createdAt: n.created_at.toISOString(),
+          readAt: n.read_at?.toISOString() ?? null,
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/notifications/read',
+    {
+      schema: {
+        tags,
+        summary: '标记已读 Mark read',
+        body: z.object({ ids: z.array(z.string().regex(/^\d+$/)).max(500).optional() }),
+        response: responses({ 200: okResponse }),
+      },
+    },
+    async (request) => {
+      const { actor } = requireSession(request);
+      await markNotificationsRead(ctx.db, unitsOf(actor.grants), actor.userId, request.body.ids);
+      return { ok: true as const };
+    },
+  );
+};
