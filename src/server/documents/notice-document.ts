@@ -249,7 +249,7 @@ export function signatureGeometry(signatureWidths: readonly number[], dateWidth:
 
 /**
  * Column widths for a table that fills the line, in the spirit of HTML's automatic layout: short
- * labels stay on one line when they can (up to six characters), long text takes what is left.
+ * labels stay on one line when they can (up to eight characters), long text takes what is left.
  * `natural[c]` is the widest single-column content of column c, unwrapped; `minimum[c]` the width
  * below which a column's labels would wrap.
  */

@@ -162,7 +162,7 @@ function tableColumnWidthsPt(table: TableBlock): number[] {
       for (const paragraph of cell.paragraphs) {
         const ems = estimateEms(runsText(paragraph));
         natural[cell.column] = Math.max(natural[cell.column]!, ems * TABLE_FONT_SIZE_PT + padding);
-        minimum[cell.column] = Math.max(minimum[cell.column]!, Math.min(ems, 6) * TABLE_FONT_SIZE_PT + padding);
+        minimum[cell.column] = Math.max(minimum[cell.column]!, Math.min(ems, 8) * TABLE_FONT_SIZE_PT + padding);
       }
     }
   }

@@ -130,6 +130,11 @@ function canBreakBetween(before: Glyph, after: Glyph): boolean {
   return !NO_LINE_START.has(after.char) && !NO_LINE_END.has(before.char);
 }
 
+/** Inside an e-mail address or URL: after @ . / _ and before a letter or digit. */
+function softBreakBetween(before: Glyph, after: Glyph): boolean {
+  return /^[@./_]$/.test(before.char) && /^[A-Za-z0-9]$/.test(after.char);
+}
+
 /** Glyphs that may be spread apart when a line is justified: never inside a Latin word or number. */
 function stretchableGap(before: Glyph, after: Glyph): boolean {
   return !(isAsciiWord(before.char) && isAsciiWord(after.char));
@@ -155,6 +160,8 @@ function layoutGlyphs(glyphs: Glyph[], options: LayoutOptions): Line[] {
     const available = width - (ranges.length === 0 ? firstIndent : restIndent);
     let used = 0;
     let lastBreak = -1;
+    let usedAtBreak = 0;
+    let lastSoftBreak = -1;
     let end = start;
     let forced = false;
     while (end < glyphs.length) {
@@ -163,7 +170,12 @@ function layoutGlyphs(glyphs: Glyph[], options: LayoutOptions): Line[] {
         forced = true;
         break;
       }
-      if (end > start && canBreakBetween(glyphs[end - 1]!, glyph)) lastBreak = end;
+      if (end > start && canBreakBetween(glyphs[end - 1]!, glyph)) {
+        lastBreak = end;
+        usedAtBreak = used;
+      } else if (end > start && softBreakBetween(glyphs[end - 1]!, glyph)) {
+        lastSoftBreak = end;
+      }
       const fits = used + glyph.width <= available + 0.01 || glyph.char === ' ';
       // A comma or full stop that does not fit hangs in the margin instead of starting a line.
       const hangs = !fits && HANGING.has(glyph.char) && end > start;
@@ -172,8 +184,13 @@ function layoutGlyphs(glyphs: Glyph[], options: LayoutOptions): Line[] {
       end += 1;
       if (hangs) break;
     }
-    if (!forced && end > start && end < glyphs.length && !canBreakBetween(glyphs[end - 1]!, glyphs[end]!) && lastBreak > start && lastBreak < end) {
-      end = lastBreak; // back up to the last place a line may end
+    if (!forced && end > start && end < glyphs.length && !canBreakBetween(glyphs[end - 1]!, glyphs[end]!)) {
+      // Back up to the last place a line may end; an e-mail address or URL may break after @ . /
+      // when ending the line before it would leave it more than two characters short.
+      const shortBy = available - usedAtBreak;
+      const size = glyphs[start]!.style.size;
+      if (lastSoftBreak > Math.max(start, lastBreak) && (lastBreak <= start || shortBy > 2 * size)) end = lastSoftBreak;
+      else if (lastBreak > start && lastBreak < end) end = lastBreak;
     }
     if (end === start && !forced) end = start + 1; // a glyph wider than the line still gets its own
     ranges.push({ start, end, last: forced || end >= glyphs.length });
@@ -318,7 +335,7 @@ function tableItems(table: TableBlock, fonts: Fonts): Item[] {
       for (const glyphs of cellGlyphs[r]![c]!) {
         const width = glyphsWidth(glyphs);
         natural[cell.column] = Math.max(natural[cell.column]!, width + 2 * padX);
-        minimum[cell.column] = Math.max(minimum[cell.column]!, Math.min(width, 6 * TABLE_FONT_SIZE_PT) + 2 * padX);
+        minimum[cell.column] = Math.max(minimum[cell.column]!, Math.min(width, 8 * TABLE_FONT_SIZE_PT) + 2 * padX);
       }
     }),
   );
