@@ -68,6 +68,12 @@ describe('renderNoticePdf', () => {
     }
   });
 
+  it('tolerates a missing 文号 and keeps a signature longer than a line whole', async () => {
+    const signature = '某某省某某市某某区科学技术协会某某专门委员会某某工作办公室联合工作组';
+    const pdf = await renderNoticePdf({ ...twoPages, documentNumber: '', signature: [signature] });
+    if (pdfToTextAvailable()) expect(squeeze(await pdfToText(pdf))).toContain(signature);
+  });
+
   it('refuses invalid input', async () => {
     await expect(renderNoticePdf({ ...twoPages, issueDate: '2021-13-01' })).rejects.toThrow(RangeError);
     await expect(renderNoticePdf({ ...twoPages, issuers: [] })).rejects.toThrow(TypeError);

@@ -93,15 +93,17 @@ interface Fonts {
   fallbacks: FontFace[];
 }
 
-const isAsciiWord = (char: string) => /^[\w\-.@/:%+#&=?~'’]$/.test(char) && char !== '’';
+/** Characters of Latin words, numbers, e-mail addresses and URLs, which lines do not split. */
+const isAsciiWord = (char: string) => /^[A-Za-z0-9_\-.,@/:%+#&=?~']$/.test(char);
 const HANGING = new Set([...'，。、；：？！,.']);
 
-function toGlyphs(runs: readonly InlineRun[], base: TextStyle, fonts: Fonts, boldFace: FaceName = 'serifBold'): Glyph[] {
+/** Styled glyphs for runs; bold text in the serif body face uses the bold serif face. */
+function toGlyphs(runs: readonly InlineRun[], base: TextStyle, fonts: Fonts): Glyph[] {
   const glyphs: Glyph[] = [];
   for (const run of runs) {
     const style: TextStyle = {
       ...base,
-      ...(run.bold && { face: base.face === 'serif' ? boldFace : base.face }),
+      ...(run.bold && base.face === 'serif' && { face: 'serifBold' as const }),
       ...(run.underline && { underline: true }),
       ...(run.italic && { oblique: true }),
     };
@@ -283,13 +285,12 @@ function drawSegments(doc: PDFKit.PDFDocument, segments: readonly Segment[], lef
 /** Baseline offset that centres a CJK em box of `size` in a line of `pitch`. */
 const baselineIn = (pitch: number, size: number) => (pitch - size) / 2 + EM_ASCENT * size;
 
-function lineItems(lines: Line[], pitch: number, size: number, options: { left?: number; keepTogether?: boolean } = {}): Item[] {
-  const left = LEFT + (options.left ?? 0);
+function lineItems(lines: Line[], pitch: number, size: number, options: { keepTogether?: boolean } = {}): Item[] {
   return lines.map((line, i) => ({
     height: pitch,
     // Widow and orphan control: a paragraph's first line stays with its second, the last with the one before.
     keepWithNext: options.keepTogether || (lines.length > 1 && (i === 0 || i === lines.length - 2)),
-    draw: (doc, top) => drawSegments(doc, line.segments, left, top + baselineIn(pitch, size)),
+    draw: (doc, top) => drawSegments(doc, line.segments, LEFT, top + baselineIn(pitch, size)),
   }));
 }
 
@@ -325,7 +326,7 @@ function tableItems(table: TableBlock, fonts: Fonts): Item[] {
   const padX = TABLE_CELL_PADDING_PT.x;
   const padY = TABLE_CELL_PADDING_PT.y;
   const style = (header: boolean): TextStyle => ({ face: header ? 'sansBold' : 'serif', size: TABLE_FONT_SIZE_PT, color: BLACK, spacing: 0 });
-  const cellGlyphs = table.rows.map((row) => row.map((cell) => cell.paragraphs.map((runs) => toGlyphs(runs, style(cell.header), fonts, 'serifBold'))));
+  const cellGlyphs = table.rows.map((row) => row.map((cell) => cell.paragraphs.map((runs) => toGlyphs(runs, style(cell.header), fonts))));
 
   const natural = new Array<number>(table.columnCount).fill(0);
   const minimum = new Array<number>(table.columnCount).fill(0);
@@ -409,7 +410,8 @@ function noticeItems(notice: ComposedNotice, fonts: Fonts): Item[] {
   }
   items.push(spacer(2 * LINE_PITCH_PT));
   const numberLines = layoutGlyphs(toGlyphs([{ text: notice.documentNumber }], { face: 'serif', size: BODY_SIZE, color: BLACK, spacing: 0 }, fonts), { width: TEXT_WIDTH_PT, align: 'center' });
-  items.push(...lineItems(numberLines, LINE_PITCH_PT, BODY_SIZE));
+  // Without a 文号 its line stays empty, so the rule keeps its place.
+  items.push(...(numberLines.length > 0 ? lineItems(numberLines, LINE_PITCH_PT, BODY_SIZE) : [spacer(LINE_PITCH_PT)]));
   const textBottom = baselineIn(LINE_PITCH_PT, BODY_SIZE) + (1 - EM_ASCENT) * BODY_SIZE - LINE_PITCH_PT;
   const ruleOffset = textBottom + mmToPt(RULE_GAP_MM);
   items.push({
@@ -454,12 +456,15 @@ function noticeItems(notice: ComposedNotice, fonts: Fonts): Item[] {
   const dateGlyphs = lineGlyphs(notice.date);
   const { dateRight, signatureRights } = signatureGeometry(signatureGlyphs.map(glyphsWidth), glyphsWidth(dateGlyphs), CHAR_PITCH_PT);
   items.push(spacer(SIGNATURE_BLANK_LINES * LINE_PITCH_PT, { keepWithNext: true, collapsible: true }));
-  const rightAligned = (glyphs: Glyph[], right: number, keepWithNext: boolean): Item => {
-    const [line] = layoutGlyphs(glyphs, { width: TEXT_WIDTH_PT - right, align: 'right' });
-    return { height: LINE_PITCH_PT, keepWithNext, draw: (doc, top) => drawSegments(doc, line?.segments ?? [], LEFT, top + baselineIn(LINE_PITCH_PT, BODY_SIZE)) };
-  };
-  signatureGlyphs.forEach((glyphs, i) => items.push(rightAligned(glyphs, signatureRights[i]!, true)));
-  items.push(rightAligned(dateGlyphs, dateRight, false));
+  const rightAligned = (glyphs: Glyph[], right: number): Item[] =>
+    layoutGlyphs(glyphs, { width: TEXT_WIDTH_PT - right, align: 'right' }).map((line) => ({
+      height: LINE_PITCH_PT,
+      keepWithNext: true,
+      draw: (doc, top) => drawSegments(doc, line.segments, LEFT, top + baselineIn(LINE_PITCH_PT, BODY_SIZE)),
+    }));
+  signatureGlyphs.forEach((glyphs, i) => items.push(...rightAligned(glyphs, signatureRights[i]!)));
+  items.push(...rightAligned(dateGlyphs, dateRight));
+  items.at(-1)!.keepWithNext = false;
   return items;
 }
 
