@@ -5,10 +5,10 @@
  * addressees, 一、/（一） for headings, tab-separated lines for the sample form's table.
  */
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { seedPath } from '../../../tests/support/seeds';
 import type { NoticeDocumentInput } from './notice-document';
 
-export const SEED_PATH = fileURLToPath(new URL('../../../../shared/seeds/shandong-yantai-2021.txt', import.meta.url));
+export const SEED_PATH = seedPath('shandong-yantai-2021.txt');
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
