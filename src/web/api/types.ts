@@ -7,6 +7,18 @@ import type { auditEntry, auditList } from '../../shared/contracts/audit';
 import type { activationInfo, sessionView } from '../../shared/contracts/session';
 import type { importReport, importRowReport, unitDetail, unitSearchHit, unitSummary } from '../../shared/contracts/units';
 import type { bulkCreateResult, createdUser, credentialsView, userList, userView } from '../../shared/contracts/users';
+import type { campaignActivityView, campaignBody, campaignView } from '../../shared/contracts/campaigns';
+import type {
+  cascadeNode,
+  cascadeView,
+  inboxItem,
+  inboxList,
+  noticeList,
+  noticeSummary,
+  noticeView,
+  recipientsPreview,
+  taskView,
+} from '../../shared/contracts/notices';
 
 export type { Problem } from '../../shared/contracts/common';
 export type SessionView = z.infer<typeof sessionView>;
@@ -23,6 +35,48 @@ export type CredentialsView = z.infer<typeof credentialsView>;
 export type BulkCreateResult = z.infer<typeof bulkCreateResult>;
 export type AuditEntry = z.infer<typeof auditEntry>;
 export type AuditList = z.infer<typeof auditList>;
+export type CampaignView = z.infer<typeof campaignView>;
+/** A campaign body as POST /campaigns/template returns it (and POST /campaigns accepts it). */
+export type CampaignTemplate = z.infer<typeof campaignBody>;
+export type CampaignActivityView = z.infer<typeof campaignActivityView>;
+export type ActivityStatus = CampaignActivityView['status'];
+export type NoticeView = z.infer<typeof noticeView>;
+export type NoticeStatus = NoticeView['status'];
+export type NoticeKind = NoticeView['kind'];
+export type NoticeTaskView = z.infer<typeof taskView>;
+export type NoticeSummary = z.infer<typeof noticeSummary>;
+export type NoticeList = z.infer<typeof noticeList>;
+export type InboxItem = z.infer<typeof inboxItem>;
+export type InboxList = z.infer<typeof inboxList>;
+export type RecipientsPreview = z.infer<typeof recipientsPreview>;
+export type CascadeView = z.infer<typeof cascadeView>;
+export type CascadeNode = z.infer<typeof cascadeNode>;
+export type { AddresseeRule } from '../../shared/domain/addressees';
+
+/** An uploaded file (POST /files). */
+export interface StoredFileView {
+  id: string;
+  name: string;
+  kind: string;
+  size: number;
+  sha256: string;
+}
+
+/** A notification for the header bell (GET /notifications). */
+export interface NotificationView {
+  id: string;
+  unitId: number;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  createdAt: string;
+  readAt: string | null;
+}
+export interface NotificationList {
+  items: NotificationView[];
+  unread: number;
+}
 
 /** Request bodies are what the server accepts before its transforms. */
 export type { CreateUnitInput, UpdateUnitInput } from '../../shared/contracts/units';

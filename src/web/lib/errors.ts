@@ -23,25 +23,42 @@ export function baseDetail(problem: Problem): string {
   return problem.detail;
 }
 
+/** The name paths of every field registered in `form` (Form.List rows included), as 'tasks.1.deadline'. */
+function registeredFields(form: FormInstance): Map<string, (string | number)[]> {
+  const names = new Map<string, (string | number)[]>();
+  form.getFieldsValue(true, (meta) => {
+    const name = (meta as { name?: (string | number)[] } | null)?.name;
+    if (name && name.length > 0) names.set(name.join('.'), name);
+    return false;
+  });
+  return names;
+}
+
 /**
  * Puts the problem's field errors under the matching inputs of `form` (errors[].field is the
- * request-body path: `name`, `contactEmail`, `tags.2` …). Returns how many fields got a message.
+ * request-body path: `name`, `contactEmail`, `tags.2`, `tasks.1.deadline` …): on the deepest
+ * registered field along the path. Returns how many fields got a message.
  */
 export function applyProblemToForm(form: FormInstance, error: unknown): number {
   if (!(error instanceof ApiError) || !error.problem?.errors?.length) return 0;
-  const registered = new Set(Object.keys(form.getFieldsValue() as Record<string, unknown>));
-  const byField = new Map<string, string[]>();
+  const registered = registeredFields(form);
+  const byField = new Map<string, { name: (string | number)[]; errors: string[] }>();
   // Beyond plain validation (a taken user name, a wrong current password) the detail says it best.
   const useDetail = error.problem.code !== 'validation_failed';
   for (const fieldError of error.problem.errors) {
-    const first = fieldError.field.split('.')[0] ?? fieldError.field;
-    const name = registered.has(fieldError.field) ? fieldError.field : registered.has(first) ? first : null;
-    if (!name) continue;
+    const segments = fieldError.field.split('.');
+    let key: string | null = null;
+    for (let length = segments.length; length > 0 && key === null; length--) {
+      const candidate = segments.slice(0, length).join('.');
+      if (registered.has(candidate)) key = candidate;
+    }
+    if (key === null) continue;
     const text = useDetail ? baseDetail(error.problem) : fieldError.message;
-    const existing = byField.get(name) ?? [];
-    if (!existing.includes(text)) byField.set(name, [...existing, text]);
+    const entry = byField.get(key) ?? { name: registered.get(key)!, errors: [] };
+    if (!entry.errors.includes(text)) entry.errors.push(text);
+    byField.set(key, entry);
   }
-  form.setFields([...byField].map(([name, errors]) => ({ name, errors })));
+  form.setFields([...byField.values()].map(({ name, errors }) => ({ name, errors })));
   return byField.size;
 }
 

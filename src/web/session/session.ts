@@ -1,5 +1,6 @@
 import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
+import { rolesHaving } from '../../shared/domain/access';
 import { roles, grantableRoles, type Role } from '../../shared/domain/roles';
 import { api, ApiError, setCsrfToken } from '../api/client';
 import type { SessionView } from '../api/types';
@@ -97,4 +98,19 @@ export const adminRoles: readonly Role[] = ['system_admin', 'unit_admin'];
 export function grantableRolesOf(session: SessionView): Role[] {
   const allowed = new Set(session.grants.flatMap((g) => grantableRoles(g.role)));
   return roles.filter((r) => allowed.has(r));
+}
+
+/** Roles that run campaigns: create them, issue and forward notices (the server's campaigns.manage). */
+export const campaignManagerRoles: readonly Role[] = rolesHaving('campaigns.manage');
+
+/** Roles that sign for notices their unit receives (notices.acknowledge): they have an inbox. */
+export const acknowledgeRoles: readonly Role[] = rolesHaving('notices.acknowledge');
+
+/** The units where the user holds one of `wanted` (each once, in the order of the grants). */
+export function unitsWithRole(session: SessionView, wanted: readonly Role[]): { id: number; name: string }[] {
+  const seen = new Map<number, string>();
+  for (const grant of session.grants) {
+    if (wanted.includes(grant.role) && !seen.has(grant.unitId)) seen.set(grant.unitId, grant.unitName);
+  }
+  return [...seen].map(([id, name]) => ({ id, name }));
 }

@@ -1,0 +1,36 @@
+import { DatePicker } from 'antd';
+import dayjs from 'dayjs';
+import type { CSSProperties } from 'react';
+import { isoDayFormat } from '../lib/dates';
+
+interface DateInputProps {
+  /** 'YYYY-MM-DD', as the API writes days. */
+  value?: string | null;
+  onChange?: (value: string | null) => void;
+  id?: string;
+  /** Set on the <input> itself, as is data-testid (tests type '2021-06-05' into it). */
+  name?: string;
+  'data-testid'?: string;
+  placeholder?: string;
+  disabled?: boolean;
+  allowClear?: boolean;
+  style?: CSSProperties;
+  status?: 'error' | 'warning';
+}
+
+/**
+ * A day as the API's 'YYYY-MM-DD' string: an antd DatePicker that accepts typed dates in that
+ * format, so form values stay exactly what the request sends.
+ */
+export function DateInput({ value, onChange, placeholder, ...rest }: DateInputProps) {
+  const parsed = value ? dayjs(value, isoDayFormat, true) : null;
+  return (
+    <DatePicker
+      {...rest}
+      value={parsed?.isValid() ? parsed : null}
+      format={isoDayFormat}
+      placeholder={placeholder ?? isoDayFormat}
+      onChange={(day) => onChange?.(day ? day.format(isoDayFormat) : null)}
+    />
+  );
+}
