@@ -1,13 +1,34 @@
-import { ApartmentOutlined, AuditOutlined, LogoutOutlined, SettingOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
-import { useQueryClient } from '@tanstack/react-query';
-import { Button, Layout, Menu, type MenuProps } from 'antd';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  CalendarOutlined,
+  CarryOutOutlined,
+  FileTextOutlined,
+  InboxOutlined,
+  LogoutOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Badge, Button, Layout, Menu, type MenuProps } from 'antd';
 import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../api/client';
+import { fetchInbox, noticeKeys } from '../api/notices';
 import { LanguageSwitch } from '../components/language-switch';
+import { NotificationBell } from '../components/notification-bell';
 import { PageSpin } from '../components/page-spin';
-import { adminRoles, endSession, hasAnyRole, setSessionNotice, useRequiredSession } from '../session/session';
+import {
+  acknowledgeRoles,
+  adminRoles,
+  campaignManagerRoles,
+  endSession,
+  hasAnyRole,
+  setSessionNotice,
+  useRequiredSession,
+} from '../session/session';
 
 /** The signed-in frame: header (product, user, language, sign out), menu on the left, the page. */
 export default function AppShell() {
@@ -18,8 +39,39 @@ export default function AppShell() {
   const queryClient = useQueryClient();
   const [signingOut, setSigningOut] = useState(false);
   const isAdmin = hasAnyRole(session, adminRoles);
+  const managesCampaigns = hasAnyRole(session, campaignManagerRoles);
+  const receivesNotices = hasAnyRole(session, acknowledgeRoles);
+  // The inbox's unread count for the menu badge, refreshed with the notifications.
+  const unread = useQuery({
+    queryKey: noticeKeys.inboxUnread,
+    queryFn: () => fetchInbox('unread', 1, 1),
+    enabled: receivesNotices,
+    refetchInterval: 60_000,
+    select: (list) => list.unread,
+  });
 
   const items: MenuProps['items'] = [
+    ...(receivesNotices
+      ? [
+          {
+            key: '/inbox',
+            icon: <InboxOutlined />,
+            label: (
+              <Link to="/inbox" data-testid="nav-inbox">
+                {t('nav.inbox')}
+                <Badge count={unread.data ?? 0} size="small" offset={[6, -2]} data-testid="inbox-unread-badge" />
+              </Link>
+            ),
+          },
+        ]
+      : []),
+    ...(managesCampaigns
+      ? [
+          { key: '/notices', icon: <FileTextOutlined />, label: <Link to="/notices">{t('nav.notices')}</Link> },
+          { key: '/campaigns', icon: <CalendarOutlined />, label: <Link to="/campaigns">{t('nav.campaigns')}</Link> },
+        ]
+      : []),
+    ...(receivesNotices ? [{ key: '/assigned', icon: <CarryOutOutlined />, label: <Link to="/assigned">{t('nav.assigned')}</Link> }] : []),
     { key: '/units', icon: <ApartmentOutlined />, label: <Link to="/units">{t('nav.units')}</Link> },
     ...(isAdmin
       ? [
@@ -53,6 +105,7 @@ export default function AppShell() {
           <UserOutlined style={{ marginRight: 6 }} />
           {t('session.currentUser', { name: session.user.displayName, unit: session.user.unitName })}
         </span>
+        <NotificationBell />
         <LanguageSwitch dark />
         <Button
           data-testid="sign-out"
@@ -66,7 +119,7 @@ export default function AppShell() {
         </Button>
       </Layout.Header>
       <Layout>
-        <Layout.Sider theme="light" width={180} breakpoint="md" collapsedWidth={56}>
+        <Layout.Sider theme="light" width={188} breakpoint="md" collapsedWidth={56}>
           <Menu mode="inline" items={items} selectedKeys={[selected]} style={{ height: '100%', borderInlineEnd: 0 }} />
         </Layout.Sider>
         <Layout.Content className="hj-content">

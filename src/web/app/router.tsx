@@ -10,6 +10,15 @@ const UnitsPage = lazy(() => import('../pages/units/units-page'));
 const UsersPage = lazy(() => import('../pages/users/users-page'));
 const AuditPage = lazy(() => import('../pages/audit-page'));
 const ProfilePage = lazy(() => import('../pages/profile-page'));
+const CampaignsPage = lazy(() => import('../pages/campaigns/campaigns-page'));
+const CampaignNewPage = lazy(() => import('../pages/campaigns/campaign-new-page'));
+const CampaignPage = lazy(() => import('../pages/campaigns/campaign-page'));
+const AssignedPage = lazy(() => import('../pages/campaigns/assigned-page'));
+const NoticesPage = lazy(() => import('../pages/notices/notices-page'));
+const NoticeEditorPage = lazy(() => import('../pages/notices/notice-editor-page'));
+const NoticePage = lazy(() => import('../pages/notices/notice-page'));
+const CascadePage = lazy(() => import('../pages/notices/cascade-page'));
+const InboxPage = lazy(() => import('../pages/notices/inbox-page'));
 
 export function createAppRouter() {
   return createBrowserRouter([
@@ -25,6 +34,17 @@ export function createAppRouter() {
         { path: 'users', element: <UsersPage /> },
         { path: 'audit', element: <AuditPage /> },
         { path: 'profile', element: <ProfilePage /> },
+        { path: 'campaigns', element: <CampaignsPage /> },
+        { path: 'campaigns/new', element: <CampaignNewPage /> },
+        { path: 'campaigns/:id', element: <CampaignPage /> },
+        { path: 'assigned', element: <AssignedPage /> },
+        { path: 'notices', element: <NoticesPage /> },
+        // One element for both: saving a new draft moves to its edit address without a remount.
+        { path: 'notices/new', element: <NoticeEditorPage /> },
+        { path: 'notices/:id/edit', element: <NoticeEditorPage /> },
+        { path: 'notices/:id', element: <NoticePage /> },
+        { path: 'notices/:id/cascade', element: <CascadePage /> },
+        { path: 'inbox', element: <InboxPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],
     },
