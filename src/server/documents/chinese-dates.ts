@@ -50,3 +50,11 @@ export function formatChineseDateRange(startIso: string, endIso: string, options
   const endText = start.month === end.month ? `${end.day}日` : `${end.month}月${end.day}日`;
   return `${year}${start.month}月${start.day}日—${endText}`;
 }
+
+/** China Standard Time is UTC+8 all year (no daylight saving since 1991). */
+export const CHINA_UTC_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/** The calendar date of an instant in China, as 'YYYY-MM-DD': 2021-05-10T17:00Z is 2021-05-11 in Beijing. */
+export function isoDateInChina(instant: Date): string {
+  return new Date(instant.getTime() + CHINA_UTC_OFFSET_MS).toISOString().slice(0, 10);
+}
