@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldDefinition, FormDefinition } from '../../shared/forms/definition';
-import { jiangsuFeaturedActivityForm, reportForm, shandongFeaturedActivityForm } from '../../shared/forms/templates';
+import { jiangsuFeaturedActivityForm, reportForm } from '../../shared/forms/templates';
 import { isoDateInChina } from './chinese-dates';
 import { chineseNumeral, composeFilledForm, fieldText, type FormBlock, type FormRun, type FormTable } from './form-document';
 import { jiangsuSampleInput, sampleContext, shandongSampleInput } from './form-sample.fixture';
