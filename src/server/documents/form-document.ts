@@ -336,7 +336,8 @@ function paragraphsOf(longText: string): FormParagraph[] {
     // Writers indent with spaces or full-width spaces; the paragraph indent replaces them.
     .map((line) => line.replace(/^[\s\u3000]+|[\s\u3000]+$/g, ''))
     .filter(Boolean)
-    .map((line) => paragraph(text(line), 'justify', { firstLineIndent: true }));
+    // Chinese paragraphs open two characters in; a line of links or Latin text stays flush.
+    .map((line) => paragraph(text(line), 'justify', { firstLineIndent: !/^[\x21-\x7e]/.test(line) }));
 }
 
 function fieldRows(field: FieldDefinition, value: FieldValue | undefined, section: SectionDefinition, context: FormRenderContext, geometry: Geometry): DraftRow[] {
