@@ -65,6 +65,7 @@ interface Line {
   xs: number[];
 }
 
+const NBSP = '\u00a0';
 const isAsciiWord = (char: string) => /^[A-Za-z0-9_\-.,@/:%+#&=?~'’]$/.test(char);
 
 function pieces(text: string, face: FaceName, size: number, fonts: Fonts, extra: { underline?: boolean; glue?: boolean } = {}): Piece[] {
@@ -81,7 +82,6 @@ function pieces(text: string, face: FaceName, size: number, fonts: Fonts, extra:
   }
   return out;
 }
-const NBSP = '\u00a0';
 
 function paragraphPieces(p: FormParagraph, fonts: Fonts, face: FaceName = 'serif'): Piece[] {
   const size = p.size === 'small' ? FORM_SIZE.small : FORM_SIZE.table;
@@ -391,8 +391,8 @@ function blockItems(block: FormBlock, fonts: Fonts): Item[] {
     case 'itemHeading':
     case 'heading': {
       const size = FORM_SIZE.heading;
-      const p: FormParagraph = { runs: [{ type: 'text', text: block.text }], align: block.type === 'itemHeading' ? 'center' : 'left', size: 'table', firstLineIndent: false };
-      const lines = layoutLines(pieces(block.text, 'sansBold', size, fonts), TEXT_WIDTH_PT, p.align).map((line) => ({ line, pitch: FORM_PITCH.heading, size }));
+      const align = block.type === 'itemHeading' ? 'center' : 'left';
+      const lines = layoutLines(pieces(block.text, 'sansBold', size, fonts), TEXT_WIDTH_PT, align).map((line) => ({ line, pitch: FORM_PITCH.heading, size }));
       const before = block.type === 'heading' ? [spacer(6, { keepWithNext: true, ...(block.pageBreakBefore && { pageBreakBefore: true }) })] : [];
       return [...before, ...textItems(lines, true, { keepWithNext: true, ...(block.pageBreakBefore && before.length === 0 && { pageBreakBefore: true }) })];
     }

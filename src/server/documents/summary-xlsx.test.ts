@@ -270,3 +270,23 @@ describe('writeSummaryWorkbook', () => {
     expect(sheet.getRow(total + 2).getCell(8).value).toBe(`第${total}项活动`);
   });
 });
+
+describe('writeSummaryWorkbook and a destination that goes away', () => {
+  it('stops reading rows when the output closes early', { timeout: 30_000 }, async () => {
+    const output = new PassThrough({ highWaterMark: 1024 }); // never read: backpressure builds up
+    let produced = 0;
+    const items = jiangsuSampleValues().items;
+    async function* rows(): AsyncIterable<SummaryRow> {
+      for (;;) {
+        produced += 1;
+        yield { unitName: '单位', status: '已报送', submittedAt, lateHours: 0, itemIndex: 1, values: items[0]!.fields };
+      }
+    }
+    const writing = writeSummaryWorkbook(output, { form: jiangsuFeaturedActivityForm, context: sampleContext, title: '汇总表', rows: rows() });
+    setTimeout(() => output.destroy(), 200);
+    await expect(writing).rejects.toThrow(/closed before the workbook was complete/);
+    const stoppedAt = produced;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(produced).toBe(stoppedAt);
+  });
+});

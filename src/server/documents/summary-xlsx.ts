@@ -181,8 +181,27 @@ const needsDrain = (stream: Drainable) => stream.writableNeedDrain ?? stream._wr
 async function keepUp(sheet: ExcelJS.Worksheet, output: NodeJS.WritableStream): Promise<void> {
   const internal = sheet as unknown as { stream?: { pipes?: Drainable[] } };
   for (const target of [...(internal.stream?.pipes ?? []), output as Drainable]) {
-    if (needsDrain(target)) await new Promise<void>((resolve) => target.once('drain', () => resolve()));
+    if (needsDrain(target)) await drained(target, output);
   }
+}
+
+/** Resolves on 'drain'; fails if the output breaks or closes first (a client that went away), so the rows stop. */
+function drained(target: Drainable, output: NodeJS.WritableStream): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const finish = (error?: Error) => {
+      target.removeListener('drain', onDrain);
+      output.removeListener('error', onError);
+      output.removeListener('close', onClose);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = () => finish();
+    const onError = (error: Error) => finish(error);
+    const onClose = () => finish(new Error('The summary workbook output closed before the workbook was complete'));
+    target.once('drain', onDrain);
+    output.once('error', onError);
+    output.once('close', onClose);
+  });
 }
 
 /**
