@@ -31,6 +31,13 @@ export function DateInput({ value, onChange, placeholder, ...rest }: DateInputPr
       format={isoDayFormat}
       placeholder={placeholder ?? isoDayFormat}
       onChange={(day) => onChange?.(day ? day.format(isoDayFormat) : null)}
+      onBlur={(event) => {
+        // A date typed in full counts even when the calendar would drop it (leaving the field with
+        // the calendar open, e.g. straight to a dialog's OK button).
+        const text = (event.target as HTMLInputElement).value.trim();
+        const typed = dayjs(text, isoDayFormat, true);
+        if (text !== (value ?? '') && typed.isValid() && typed.format(isoDayFormat) === text) onChange?.(text);
+      }}
     />
   );
 }

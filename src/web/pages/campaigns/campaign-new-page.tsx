@@ -66,7 +66,9 @@ function NewCampaign() {
 
   const earlier = (own.data ?? []).filter((c) => c.unitId === unitId && c.year !== year);
   const ancestorIds = useMemo(() => new Set(unit.data?.ancestors.map((a) => a.id) ?? []), [unit.data]);
-  const upper = (sameYear.data ?? []).filter((c) => ancestorIds.has(c.unitId));
+  // The levels above: visible ancestors, and campaigns listed that this user does not manage (the
+  // list holds the user's own subtree, which they manage, and the levels above it).
+  const upper = (sameYear.data ?? []).filter((c) => c.unitId !== unitId && (ancestorIds.has(c.unitId) || !c.canManage));
   const existing = (sameYear.data ?? []).find((c) => c.unitId === unitId);
   const parent: CampaignView | undefined = upper.find((c) => c.id === parentCampaignId);
 

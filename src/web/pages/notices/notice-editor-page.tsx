@@ -10,7 +10,7 @@ import { api, ApiError } from '../../api/client';
 import { campaignKeys, fetchCampaigns } from '../../api/campaigns';
 import { fetchNotice, noticeKeys } from '../../api/notices';
 import { fetchUnit, unitKeys } from '../../api/units';
-import type { AddresseeRule, NoticeView, RecipientsPreview } from '../../api/types';
+import type { AddresseeRule, NoticeTaskView, NoticeView, RecipientsPreview } from '../../api/types';
 import { useLanguage } from '../../app/language';
 import { DateInput } from '../../components/date-input';
 import { ForbiddenResult } from '../../components/status-pages';
@@ -43,6 +43,23 @@ interface TaskValue {
   upstreamTaskId?: number | null;
   /** Shown, not sent: the upstream notice's deadline for an inherited task. */
   upstreamDeadline?: string | null;
+  /**
+   * The task's other settings this editor does not show (form, quota, routing …), sent back as
+   * they came: PUT replaces the whole task list.
+   */
+  extra?: Record<string, unknown>;
+}
+
+/** Fields of a task view that are either edited here or only shown. */
+const shownTaskFields = new Set(['id', 'title', 'description', 'deadline', 'deadlineDate', 'upstreamTaskId', 'upstreamDeadline', 'deadlineConflict', 'version']);
+
+function extraOf(task: NoticeTaskView): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(task).filter(([key]) => !shownTaskFields.has(key)));
+}
+
+/** Holds a value in the form without showing it. */
+function HiddenValue(_props: { value?: unknown }) {
+  return null;
 }
 
 interface ContactValue {
@@ -142,7 +159,8 @@ export default function NoticeEditorPage() {
   };
   return (
     <NoticeEditor
-      key={`${routeId ?? 'new'}:${generation}`}
+      // A draft created here keeps its editor (and any field errors) when the address changes.
+      key={`${createdId !== undefined ? 'new' : (routeId ?? 'new')}:${generation}`}
       source={source}
       onCreated={setCreatedId}
       onReload={() => {
@@ -175,6 +193,7 @@ function initialValues(source: EditorSource, defaultIssuer: number | undefined):
         deadline: task.deadlineDate,
         upstreamTaskId: task.upstreamTaskId,
         upstreamDeadline: task.upstreamDeadline,
+        extra: extraOf(task),
       })),
     };
   }
@@ -214,6 +233,7 @@ function requestBody(values: NoticeFormValues) {
     coIssuerUnitIds: (values.coIssuerUnitIds ?? []).map((u) => u.value),
     attachments: (values.attachments ?? []).map((a) => ({ fileId: a.fileId, name: text(a.name) || a.fileId })),
     tasks: (values.tasks ?? []).map((task) => ({
+      ...(task.extra ?? {}),
       title: text(task.title),
       description: text(task.description),
       deadline: task.deadline ?? '',
@@ -636,6 +656,9 @@ function TasksField({ form }: { form: FormInstance<NoticeFormValues> }) {
                   </Form.Item>
                   <Form.Item name={[field.name, 'upstreamDeadline']} hidden>
                     <Input />
+                  </Form.Item>
+                  <Form.Item name={[field.name, 'extra']} hidden>
+                    <HiddenValue />
                   </Form.Item>
                   <Space wrap align="start" style={{ width: '100%' }}>
                     <Form.Item

@@ -23,6 +23,7 @@ import { formatDay } from '../../lib/dates';
 import { baseDetail, useErrorText, useReportError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/labels';
 import { contractRules, labelOf, validationText } from '../../lib/validation';
+import { useRequiredSession } from '../../session/session';
 import { NoticeDocument } from './notice-document';
 import { NoticeKindTag, NoticeStatusTag, quotedTitle } from './notice-labels';
 
@@ -97,7 +98,10 @@ function NoticeDetail({ notice }: { notice: NoticeView }) {
     onError: (error) => reportError(error),
   });
 
-  const canSeeCascade = published && (notice.canWithdraw || receipt === null);
+  // The cascade is for the issuer's side and the levels above (not for recipients or co-issuers).
+  const session = useRequiredSession();
+  const coIssuer = notice.coIssuers.some((c) => session.grants.some((g) => g.unitId === c.unitId));
+  const canSeeCascade = published && (notice.canWithdraw || (receipt === null && !coIssuer));
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="notice-view">
