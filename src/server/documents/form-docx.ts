@@ -91,7 +91,7 @@ function paragraph(runs: string, style: ParagraphStyle = {}): string {
   return `<w:p>${props && `<w:pPr>${props}</w:pPr>`}${runs}</w:p>`;
 }
 
-function cellParagraph(p: FormParagraph): string {
+function cellParagraph(p: FormParagraph, keepNext = false): string {
   const size = p.size === 'small' ? FORM_SIZE.small : FORM_SIZE.table;
   // Between an option and its box a no-break space, so a wrapped list never strands a box.
   const joiner = p.runs.length > 1 ? NBSP : ' ';
@@ -103,6 +103,7 @@ function cellParagraph(p: FormParagraph): string {
     else runs += run(EMPTY_BLANK, { size });
   }
   return paragraph(runs, {
+    keepNext,
     align: p.align,
     ...(p.size === 'small' && { pitch: FORM_PITCH.small }),
     ...(p.firstLineIndent && { firstLineIndent: 2 * size }),
@@ -137,22 +138,29 @@ function tableXml(table: FormTable): string {
 
   // Merged cells still open in later rows: grid column → rows left and the merged cell's shape.
   const open = new Map<number, { rowsLeft: number; colspan: number; paddingX: number; valign: 'center' | 'top' }>();
-  for (const row of table.rows) {
+  // Rows that a merged cell ties to the next one keep with it, as a band does in the PDF.
+  const tiedToNext = table.rows.map(() => false);
+  table.rows.forEach((row, r) => {
+    for (const cell of row.cells) for (let k = r; k < r + cell.rowspan - 1 && k < tiedToNext.length; k++) tiedToNext[k] = true;
+  });
+  table.rows.forEach((row, r) => {
     xml += `<w:tr><w:trPr>${row.canSplit ? '' : '<w:cantSplit/>'}<w:trHeight w:val="${ptToTwips(row.minHeight)}" w:hRule="atLeast"/></w:trPr>`;
     const pieces: { column: number; xml: string }[] = [];
     for (const [column, merged] of open) {
-      pieces.push({ column, xml: cellXml(widthOf(column, merged.colspan), merged.colspan, 'continue', merged.paddingX, merged.valign, '<w:p/>') });
+      const empty = paragraph('', { keepNext: tiedToNext[r]! });
+      pieces.push({ column, xml: cellXml(widthOf(column, merged.colspan), merged.colspan, 'continue', merged.paddingX, merged.valign, empty) });
       if (--merged.rowsLeft === 0) open.delete(column);
     }
     for (const cell of row.cells) {
-      const content = cell.paragraphs.length > 0 ? cell.paragraphs.map(cellParagraph).join('') : '<w:p/>';
+      const keep = tiedToNext[r]!;
+      const content = cell.paragraphs.length > 0 ? cell.paragraphs.map((p) => cellParagraph(p, keep)).join('') : paragraph('', { keepNext: keep });
       const vMerge = cell.rowspan > 1 ? 'restart' : '';
       pieces.push({ column: cell.column, xml: cellXml(widthOf(cell.column, cell.colspan), cell.colspan, vMerge, cell.paddingX, cell.verticalAlign, content) });
       if (cell.rowspan > 1) open.set(cell.column, { rowsLeft: cell.rowspan - 1, colspan: cell.colspan, paddingX: cell.paddingX, valign: cell.verticalAlign });
     }
     pieces.sort((a, b) => a.column - b.column);
     xml += `${pieces.map((p) => p.xml).join('')}</w:tr>`;
-  }
+  });
   return `${xml}</w:tbl>`;
 }
 
