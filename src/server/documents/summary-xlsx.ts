@@ -222,8 +222,9 @@ export async function writeSummaryWorkbook(output: NodeJS.WritableStream, option
   titleRow.height = 30;
   const titleCell = titleRow.getCell(1);
   titleCell.value = cellText(options.title);
-  titleCell.style = { font: { name: '宋体', size: 16, bold: true }, alignment: { vertical: 'middle', horizontal: 'center' }, numFmt: '@' };
-  if (columns.length > 1) sheet.mergeCells(1, 1, 1, columns.length);
+  // Left-aligned and not merged: a title centred over twenty columns sits off screen, and a merged
+  // cell across the frozen columns scrolls apart. The text runs on over the empty cells beside it.
+  titleCell.style = { font: { name: '宋体', size: 16, bold: true }, alignment: { vertical: 'middle', horizontal: 'left' }, numFmt: '@' };
   titleRow.commit();
 
   const headerRow = sheet.getRow(2);
