@@ -14,8 +14,10 @@ import { accountRoutes } from './features/accounts/routes';
 import { auditRoutes } from './features/audit/routes';
 import { campaignRoutes } from './features/campaigns/routes';
 import { fileRoutes } from './features/files/routes';
+import { formRoutes } from './features/forms/routes';
+import { submissionRoutes } from './features/submissions/routes';
 import { noticeRoutes } from './features/notices/routes';
-import { notificationRoutes } from './features/notifications/routes';
+import { notificationRoutes, outboxRoutes } from './features/notifications/routes';
 import { healthRoutes } from './features/health/routes';
 import { unitRoutes } from './features/units/routes';
 import { userRoutes } from './features/users/routes';
@@ -99,6 +101,9 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await api.register(noticeRoutes, { ctx });
       await api.register(fileRoutes, { ctx });
       await api.register(notificationRoutes, { ctx });
+      await api.register(outboxRoutes, { ctx });
+      await api.register(formRoutes, { ctx });
+      await api.register(submissionRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -30,7 +30,18 @@ const configSchema = z.object({
   HUIJU_SECURE_COOKIES: booleanFromEnv.optional(),
   HUIJU_TRUST_PROXY: booleanFromEnv.default(false),
   HUIJU_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** Days a forwarding unit's proposed deadline leaves before the upstream one, to aggregate. */
+  HUIJU_FORWARD_MARGIN_DAYS: z.coerce.number().int().min(0).max(60).default(5),
   HUIJU_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(72).default(12),
+  /** Outgoing mail. Without SMTP_HOST, mail waits in the outbox (visible to administrators). */
+  SMTP_HOST: z.string().optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  /** true for implicit TLS (port 465); otherwise STARTTLS is used when the server offers it. */
+  SMTP_SECURE: booleanFromEnv.default(false),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  SMTP_FROM: z.string().default('汇聚平台 <noreply@localhost>'),
+  HUIJU_MAIL_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -50,6 +61,9 @@ export interface Config {
   trustProxy: boolean;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
+  forwardMarginDays: number;
+  smtp: { host: string; port: number; secure: boolean; user: string | undefined; password: string | undefined; from: string } | null;
+  mailPollSeconds: number;
   logLevel: EnvConfig['LOG_LEVEL'];
 }
 
@@ -79,6 +93,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: c.HUIJU_TRUST_PROXY,
     sessionIdleMinutes: c.HUIJU_SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: c.HUIJU_SESSION_ABSOLUTE_HOURS,
+    forwardMarginDays: c.HUIJU_FORWARD_MARGIN_DAYS,
+    smtp: c.SMTP_HOST
+      ? { host: c.SMTP_HOST, port: c.SMTP_PORT, secure: c.SMTP_SECURE, user: c.SMTP_USER, password: c.SMTP_PASSWORD, from: c.SMTP_FROM }
+      : null,
+    mailPollSeconds: c.HUIJU_MAIL_POLL_SECONDS,
     logLevel: c.LOG_LEVEL,
   };
 }

@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { buildApp } from './app';
 import { huijuVersion, openConfiguredDatabase, prepareDatabase } from './bootstrap';
 import { deleteExpiredSessions } from './features/accounts/repository';
+import { startMailWorker } from './jobs/mail-delivery';
 
 /** Starts Huiju: opens and prepares the database, builds the app, listens, prints how to sign in. */
 export async function serve(config: Config): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
@@ -26,6 +27,7 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
     throw error;
   }
 
+  const mail = startMailWorker(database.db, config, (message) => app!.log.warn(message));
   const sweep = setInterval(() => {
     deleteExpiredSessions(database.db, config.sessionIdleMinutes).catch(() => {});
   }, 10 * 60_000);
@@ -35,6 +37,7 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(sweep);
+      await mail.stop();
       await app!.close();
       await database.close();
     })());

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/shared/domain/roles';
 import { insertCampaign } from '../../src/server/features/campaigns/repository';
+import { insertForm, insertFormVersion } from '../../src/server/features/forms/repository';
+import { shandongFeaturedActivityForm } from '../../src/shared/forms/templates';
 import { createUnit, createUser, rootUnit } from '../support/factories';
 import { anonymous, createTestApp, signIn, type Client, type TestApp } from '../support/test-app';
 
@@ -308,6 +310,75 @@ const routeCases: RouteCase[] = [
     // Awaiting approval, a joint notice exists only for the co-issuers' managers.
     visibleIn: [],
   },
+  // --- Forms: a unit's forms, managed by its campaign managers. ---
+  {
+    name: 'create a form',
+    route: 'POST /api/v1/forms',
+    request: (c, t) => c.post('/api/v1/forms', { unitId: t.unitId, name: '样表', templateKey: 'shandong_featured_activity' }),
+    allowedRoles: ['campaign_manager'],
+    allowedRelations: ['own', 'descendant'],
+  },
+  ...(['GET /api/v1/forms/:id', 'GET /api/v1/form-versions/:id'] as const).map(
+    (route): RouteCase => ({
+      name: `read a form (${route})`,
+      route,
+      request: async (c, t) => {
+        const { formId, versionId } = await fixtures.form(t.unitId);
+        return c.get(route.includes('versions') ? `/api/v1/form-versions/${versionId}` : `/api/v1/forms/${formId}`);
+      },
+      allowedRoles: matrixRoles,
+      allowedRelations: ['own', 'descendant'],
+    }),
+  ),
+  {
+    name: 'save a form version',
+    route: 'POST /api/v1/forms/:id/versions',
+    request: async (c, t) => {
+      const { formId } = await fixtures.form(t.unitId);
+      return c.post(`/api/v1/forms/${formId}/versions`, { definition: shandongFeaturedActivityForm, basedOnVersion: 1 });
+    },
+    allowedRoles: ['campaign_manager'],
+    allowedRelations: ['own', 'descendant'],
+  },
+  // --- Collection tasks: the issuer's side sees them; the units reached fill them; managers collect. ---
+  {
+    name: 'open a task',
+    route: 'GET /api/v1/collection-tasks/:id',
+    request: async (c, t) => c.get(`/api/v1/collection-tasks/${(await fixtures.issuedNotice(t)).taskId}`),
+    allowedRoles: matrixRoles,
+    allowedRelations: ['own', 'descendant', 'ancestor'],
+    expected: (role, relation) =>
+      visibleRelations.includes(relation) ? 'allow' : relation === 'ancestor' ? (role === 'reviewer' ? 404 : 'allow') : 404,
+  },
+  {
+    name: 'save a submission draft',
+    route: 'PUT /api/v1/collection-tasks/:id/submission',
+    request: async (c, t) => c.put(`/api/v1/collection-tasks/${(await fixtures.issuedNotice(t)).taskId}/submission`, { values: { fields: { note: '草稿' }, items: [] } }),
+    allowedRoles: ['unit_admin', 'campaign_manager', 'contact'],
+    allowedRelations: ['ancestor'],
+    // The issuer's own side may look at a task but is not asked to submit (403); strangers get 404.
+    expected: (role, relation) =>
+      relation === 'ancestor' ? (role === 'reviewer' ? 404 : 'allow') : visibleRelations.includes(relation) ? 403 : 404,
+  },
+  ...(['submissions', 'summary.xlsx', 'files.zip'] as const).map(
+    (path): RouteCase => ({
+      name: `collect (${path})`,
+      route: `GET /api/v1/collection-tasks/:id/${path}`,
+      request: async (c, t) => c.get(`/api/v1/collection-tasks/${(await fixtures.issuedNotice(t)).taskId}/${path}`),
+      allowedRoles: ['campaign_manager'],
+      allowedRelations: ['own', 'descendant'],
+    }),
+  ),
+  {
+    name: 'grant a late exception',
+    route: 'POST /api/v1/collection-tasks/:id/exceptions',
+    request: async (c, t) => {
+      const { taskId, reachedUnitId } = await fixtures.issuedNotice(t);
+      return c.post(`/api/v1/collection-tasks/${taskId}/exceptions`, { unitId: reachedUnitId, until: '2031-01-01T00:00:00+08:00', reason: '同意补报' });
+    },
+    allowedRoles: ['campaign_manager'],
+    allowedRelations: ['own', 'descendant'],
+  },
 ];
 
 /** Routes checked elsewhere that need no target unit, with who may call them. */
@@ -319,6 +390,11 @@ const scopeRoutes: { route: string; url: string; allowedRoles: Role[]; method?: 
   { route: 'GET /api/v1/inbox', url: '/api/v1/inbox', allowedRoles: matrixRoles },
   { route: 'GET /api/v1/notifications', url: '/api/v1/notifications', allowedRoles: matrixRoles },
   { route: 'POST /api/v1/notifications/read', url: '/api/v1/notifications/read', allowedRoles: matrixRoles, method: 'POST' },
+  { route: 'GET /api/v1/form-templates', url: '/api/v1/form-templates', allowedRoles: matrixRoles },
+  { route: 'GET /api/v1/forms', url: '/api/v1/forms', allowedRoles: matrixRoles },
+  { route: 'GET /api/v1/my-tasks', url: '/api/v1/my-tasks', allowedRoles: matrixRoles },
+  // Only system administrators read the mail outbox.
+  { route: 'GET /api/v1/outbox', url: '/api/v1/outbox', allowedRoles: [] },
   { route: 'GET /api/v1/units/roots', url: '/api/v1/units/roots', allowedRoles: matrixRoles },
   { route: 'GET /api/v1/units/search', url: '/api/v1/units/search?q=科协', allowedRoles: matrixRoles },
   { route: 'GET /api/v1/units/import-template.xlsx', url: '/api/v1/units/import-template.xlsx', allowedRoles: matrixRoles },
@@ -337,6 +413,17 @@ const publicRoutes = new Set([
   'POST /api/v1/files',
   'GET /api/v1/files/:id',
   'GET /api/v1/notices/:id/attachments/:fileId',
+  // A submission's own routes need one submitted first: submissions.test.ts checks each (the unit
+  // itself, its collectors, routed departments, other cities refused with 404).
+  'POST /api/v1/collection-tasks/:id/submission/submit',
+  'POST /api/v1/collection-tasks/:id/files',
+  'GET /api/v1/submissions/:id',
+  'POST /api/v1/submissions/:id/return',
+  'POST /api/v1/submissions/:id/accept',
+  'GET /api/v1/submissions/:id/revisions',
+  'GET /api/v1/submissions/:id/diff',
+  'GET /api/v1/submissions/:id/form.docx',
+  'GET /api/v1/submissions/:id/form.pdf',
 ]);
 
 let t: TestApp;
@@ -453,7 +540,12 @@ const fixtures = {
       .values({ notice_id: noticeId, title: '报送活动方案', deadline: new Date('2030-06-10T15:59:59Z') })
       .returning('id')
       .executeTakeFirstOrThrow();
-    return { noticeId, taskId: task.id };
+    return { noticeId, taskId: task.id, reachedUnitId: child.id };
+  },
+  async form(unitId: number) {
+    const formId = await insertForm(t.db, { unitId, name: '样表', templateKey: null, createdBy: null });
+    const versionId = await insertFormVersion(t.db, formId, 1, shandongFeaturedActivityForm, null);
+    return { formId, versionId };
   },
   /** Issued jointly by a unit elsewhere with the target as co-issuer, awaiting its decision. */
   async jointNotice(coIssuerId: number) {

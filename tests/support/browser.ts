@@ -67,12 +67,16 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
   };
 }
 
-/** Signs in through the real sign-in page. */
+/**
+ * Signs in through the real sign-in page and waits for the outcome: the signed-in layout, the
+ * forced password change, or the page's error message.
+ */
 export async function signInThroughUi(page: Page, username = testAdmin.username, password = testAdmin.password) {
   await page.goto('/signin');
   await page.getByTestId('signin-username').fill(username);
   await page.getByTestId('signin-password').fill(password);
   await page.getByTestId('signin-submit').click();
+  await page.locator('[data-testid="current-user"], [data-testid="signin-error"], [data-testid="change-password-form"]').first().waitFor();
 }
 
 export type { FastifyInstance };

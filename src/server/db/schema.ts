@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Role } from '../../shared/domain/roles';
+import type { RequiredFile } from '../../shared/forms/definition';
 import type { UnitLevel, UnitType } from '../../shared/domain/units';
 
 /**
@@ -245,6 +246,18 @@ export interface NoticeRecipientsTable {
   forwarded_at: NullableTimestamp;
 }
 
+export type { RequiredFile };
+
+export interface TaskQuota {
+  minItems: number;
+  maxItems: number | null;
+  onePerPhase: boolean;
+}
+export interface RoutingRule {
+  unitTypes: UnitType[];
+  departmentUnitId: number;
+}
+
 export interface CollectionTasksTable {
   id: Generated<number>;
   notice_id: number;
@@ -257,6 +270,115 @@ export interface CollectionTasksTable {
   version: Generated<number>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
+  form_version_id: number | null;
+  quota: ColumnType<TaskQuota, string | undefined, string>;
+  late_policy: Generated<'accept_flag' | 'close'>;
+  assignee_unit_ids: number[] | null;
+  routing: ColumnType<RoutingRule[], string | undefined, string>;
+  required_files: ColumnType<RequiredFile[], string | undefined, string>;
+}
+
+
+export interface FormsTable {
+  id: Generated<number>;
+  unit_id: number;
+  name: string;
+  template_key: string | null;
+  created_by: number | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface FormVersionsTable {
+  id: Generated<number>;
+  form_id: number;
+  version: number;
+  definition: ColumnType<unknown, string, string>;
+  created_by: number | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface TaskExceptionsTable {
+  task_id: number;
+  unit_id: number;
+  until: Timestamp;
+  reason: string;
+  granted_by: number | null;
+  granted_at: GeneratedTimestamp;
+}
+
+export type SubmissionStatus = 'draft' | 'submitted' | 'returned' | 'accepted';
+
+export interface SubmissionsTable {
+  id: Generated<number>;
+  task_id: number;
+  unit_id: number;
+  form_version_id: number | null;
+  status: Generated<SubmissionStatus>;
+  values: ColumnType<unknown, string | undefined, string>;
+  routed_unit_id: number | null;
+  first_submitted_at: NullableTimestamp;
+  submitted_at: NullableTimestamp;
+  late_hours: Generated<number>;
+  review_comments: ColumnType<unknown, string | null | undefined, string | null>;
+  reviewed_by: number | null;
+  reviewed_at: NullableTimestamp;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface SubmissionRevisionsTable {
+  id: Generated<string>;
+  submission_id: number;
+  version: number;
+  status: string;
+  values: ColumnType<unknown, string, never>;
+  action: string;
+  comment: ColumnType<unknown, string | null | undefined, never>;
+  actor_user_id: number | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface ActivitiesTable {
+  id: Generated<number>;
+  submission_id: number;
+  item_key: string;
+  task_id: number;
+  campaign_id: number | null;
+  unit_id: number;
+  title: string;
+  host: string | null;
+  organiser: string | null;
+  modules: ColumnType<string[], string[] | undefined, string[]>;
+  phase_id: string | null;
+  start_date: string | null;
+  end_date: string | null;
+  place: string | null;
+  target_groups: ColumnType<string[], string[] | undefined, string[]>;
+  target_other: string | null;
+  scale: number | null;
+  description: string | null;
+  status: Generated<'planned' | 'ongoing' | 'done'>;
+  withdrawn: Generated<boolean>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface IdempotencyKeysTable {
+  key: string;
+  user_id: number;
+  scope: string;
+  request_hash: string;
+  status_code: number | null;
+  response: ColumnType<unknown, string | null | undefined, string | null>;
+  created_at: GeneratedTimestamp;
+  completed_at: NullableTimestamp;
+}
+
+export interface SubmissionFilesTable {
+  submission_id: number;
+  file_id: string;
 }
 
 export interface NotificationsTable {
@@ -287,6 +409,14 @@ export interface MailOutboxTable {
 }
 
 export interface Database {
+  forms: FormsTable;
+  form_versions: FormVersionsTable;
+  task_exceptions: TaskExceptionsTable;
+  submissions: SubmissionsTable;
+  submission_revisions: SubmissionRevisionsTable;
+  activities: ActivitiesTable;
+  idempotency_keys: IdempotencyKeysTable;
+  submission_files: SubmissionFilesTable;
   stored_files: StoredFilesTable;
   campaigns: CampaignsTable;
   campaign_activities: CampaignActivitiesTable;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { unitLevels, unitTypes } from '../domain/units';
 import { isoDate } from './campaigns';
 import { emailText, optionalText, paginationQuery, phoneText, requiredText } from './common';
+import { quotaSchema, requiredFileSchema } from '../forms/definition';
 
 export const addresseeRule = z.discriminatedUnion('kind', [
   z.object({
@@ -16,14 +17,29 @@ export const addresseeRule = z.discriminatedUnion('kind', [
 
 export const noticeContact = z.object({ name: requiredText(1, 30), phone: phoneText, email: emailText });
 
+export const routingRule = z.object({
+  unitTypes: z.array(z.enum(unitTypes)).min(1),
+  /** A department (or institution) of the collecting unit that receives these submissions. */
+  departmentUnitId: z.number().int().positive(),
+});
+
 export const taskInput = z.object({
   id: z.number().int().positive().optional(),
   title: requiredText(2, 200),
   description: z.string().trim().max(2000).default(''),
   /** The last day, 'YYYY-MM-DD' (China time, end of day). */
   deadline: isoDate,
-  /** For a forward: the upstream task this one passes on. */
+  /** For a forward: the upstream task this one passes on (its form and quota come along). */
   upstreamTaskId: z.number().int().positive().nullable().optional(),
+  /** The form to fill (a version of a form); none for a plain "submit a file/report by date" task. */
+  formVersionId: z.number().int().positive().nullable().optional(),
+  quota: quotaSchema.optional(),
+  latePolicy: z.enum(['accept_flag', 'close']).default('accept_flag'),
+  /** Who must submit: a subset of the recipients; all of them when absent. */
+  assigneeUnitIds: z.array(z.number().int().positive()).max(20000).nullable().optional(),
+  routing: z.array(routingRule).max(20).default([]),
+  /** Files handed in beside the form, e.g. 盖章PDF版 and Word版. */
+  requiredFiles: z.array(requiredFileSchema).max(5).default([]),
 });
 
 export const noticeFields = {
@@ -79,6 +95,12 @@ export const taskView = z.object({
   upstreamTaskId: z.number().int().nullable(),
   upstreamDeadline: z.string().nullable(),
   deadlineConflict: z.boolean(),
+  formVersionId: z.number().int().nullable(),
+  quota: quotaSchema,
+  latePolicy: z.enum(['accept_flag', 'close']),
+  assigneeUnitIds: z.array(z.number().int()).nullable(),
+  routing: z.array(routingRule),
+  requiredFiles: z.array(requiredFileSchema),
   version: z.number().int(),
 });
 

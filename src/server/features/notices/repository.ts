@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { AddresseeRule } from '../../../shared/domain/addressees';
 import type { DbOrTx } from '../../db/database';
-import type { NoticesTable } from '../../db/schema';
+import type { NoticesTable, RequiredFile, RoutingRule, TaskQuota } from '../../db/schema';
 
 export type NoticeRow = Selectable<NoticesTable> & {
   issuer_path: string;
@@ -78,11 +78,20 @@ export async function findTask(db: DbOrTx, id: number) {
   return db.selectFrom('collection_tasks').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function replaceTasks(
-  db: DbOrTx,
-  noticeId: number,
-  tasks: { title: string; description: string; deadline: Date; upstreamTaskId: number | null }[],
-) {
+export interface TaskRecord {
+  title: string;
+  description: string;
+  deadline: Date;
+  upstreamTaskId: number | null;
+  formVersionId: number | null;
+  quota: TaskQuota;
+  latePolicy: 'accept_flag' | 'close';
+  assigneeUnitIds: number[] | null;
+  routing: RoutingRule[];
+  requiredFiles: RequiredFile[];
+}
+
+export async function replaceTasks(db: DbOrTx, noticeId: number, tasks: TaskRecord[]) {
   await db.deleteFrom('collection_tasks').where('notice_id', '=', noticeId).execute();
   if (tasks.length > 0) {
     await db
@@ -94,6 +103,12 @@ export async function replaceTasks(
           description: t.description,
           deadline: t.deadline,
           upstream_task_id: t.upstreamTaskId,
+          form_version_id: t.formVersionId,
+          quota: JSON.stringify(t.quota),
+          late_policy: t.latePolicy,
+          assignee_unit_ids: t.assigneeUnitIds,
+          routing: JSON.stringify(t.routing),
+          required_files: JSON.stringify(t.requiredFiles),
           sort_order: i,
         })),
       )

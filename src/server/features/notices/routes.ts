@@ -181,7 +181,13 @@ export const noticeRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
     { schema: { tags, summary: '转发：生成本单位的转发通知草稿 Start a forward', params: idParams, body: forwardNoticeBody, response: responses({ 201: noticeView }) } },
     async (request, reply) => {
       const { actor } = requireSession(request);
-      const id = await notices.forwardNotice(db, { actor, id: request.params.id, unitId: request.body.unitId, client: clientOf(request) });
+      const id = await notices.forwardNotice(db, {
+        actor,
+        id: request.params.id,
+        unitId: request.body.unitId,
+        marginDays: ctx.config.forwardMarginDays,
+        client: clientOf(request),
+      });
       return reply.status(201).send(await viewOf(db, actor, id));
     },
   );

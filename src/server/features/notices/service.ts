@@ -15,7 +15,6 @@ import * as repo from './repository';
 import type { NoticeRow } from './repository';
 import { sanitizeNoticeHtml } from '../../documents/rich-text';
 
-export const forwardMarginDays = Number(process.env.HUIJU_FORWARD_MARGIN_DAYS ?? 5);
 
 // --- Access ------------------------------------------------------------------------------------
 
@@ -65,7 +64,7 @@ async function addresseeTextOf(db: DbOrTx, issuer: { level: UnitLevel }, rules: 
 }
 
 /** Checks a forward's inherited deadlines against upstream: a later local deadline is refused. */
-async function checkTasks(db: DbOrTx, tasks: UpdateNoticeInput['tasks'], parentNoticeId: number | null) {
+async function checkTasks(db: DbOrTx, tasks: { deadline: string; upstreamTaskId?: number | null | undefined }[], parentNoticeId: number | null) {
   const upstream = parentNoticeId ? await repo.tasksOf(db, [parentNoticeId]) : [];
   const errors: FieldError[] = [];
   tasks.forEach((task, index) => {
@@ -98,14 +97,49 @@ async function checkCoIssuers(db: DbOrTx, issuerUnitId: number, unitIds: number[
   }
 }
 
-async function saveContent(trx: DbOrTx, noticeId: number, input: UpdateNoticeInput | CreateNoticeInput) {
+const noQuota = { minItems: 0, maxItems: null, onePerPhase: false };
+
+/**
+ * The tasks as stored. A task passing on an upstream one keeps the upstream form and quota: the
+ * units below fill the same form the top asked for.
+ */
+async function taskRecords(db: DbOrTx, tasks: UpdateNoticeInput['tasks'], parentNoticeId: number | null): Promise<repo.TaskRecord[]> {
+  const upstream = parentNoticeId ? await repo.tasksOf(db, [parentNoticeId]) : [];
+  return tasks.map((t) => {
+    const up = t.upstreamTaskId ? upstream.find((u) => u.id === t.upstreamTaskId) : undefined;
+    return {
+      title: t.title,
+      description: t.description,
+      deadline: endOfChinaDay(t.deadline),
+      upstreamTaskId: t.upstreamTaskId ?? null,
+      formVersionId: up ? up.form_version_id : (t.formVersionId ?? null),
+      quota: up ? up.quota : (t.quota ?? noQuota),
+      latePolicy: t.latePolicy,
+      assigneeUnitIds: t.assigneeUnitIds ?? null,
+      routing: t.routing,
+      requiredFiles: up ? up.required_files : t.requiredFiles,
+    };
+  });
+}
+
+async function checkTaskForms(db: DbOrTx, actor: Actor, tasks: UpdateNoticeInput['tasks']) {
+  for (const [index, task] of tasks.entries()) {
+    if (!task.formVersionId || task.upstreamTaskId) continue;
+    const version = await db
+      .selectFrom('form_versions as v')
+      .innerJoin('forms as f', 'f.id', 'v.form_id')
+      .innerJoin('units as u', 'u.id', 'f.unit_id')
+      .select('u.path')
+      .where('v.id', '=', task.formVersionId)
+      .executeTakeFirst();
+    if (!version || !can(actor, 'units.view', version.path)) throw invalidFields([{ field: `tasks.${index}.formVersionId`, code: 'invalid' }]);
+  }
+}
+
+async function saveContent(trx: DbOrTx, noticeId: number, input: UpdateNoticeInput | CreateNoticeInput, parentNoticeId: number | null) {
   await repo.replaceCoIssuers(trx, noticeId, input.coIssuerUnitIds);
   await repo.replaceAttachments(trx, noticeId, input.attachments);
-  await repo.replaceTasks(
-    trx,
-    noticeId,
-    input.tasks.map((t) => ({ title: t.title, description: t.description, deadline: endOfChinaDay(t.deadline), upstreamTaskId: t.upstreamTaskId ?? null })),
-  );
+  await repo.replaceTasks(trx, noticeId, await taskRecords(trx, input.tasks, parentNoticeId));
 }
 
 function contentColumns(input: UpdateNoticeInput | CreateNoticeInput, addresseeText: string) {
@@ -137,6 +171,7 @@ export async function createNotice(db: Db, options: { actor: Actor; input: Creat
   await checkCoIssuers(db, issuer.id, input.coIssuerUnitIds);
   await checkAttachments(db, actor, input.attachments);
   await checkTasks(db, input.tasks, null);
+  await checkTaskForms(db, actor, input.tasks);
   const addresseeText = input.addresseeText ?? (await addresseeTextOf(db, issuer, input.addresseeRules));
   return db.transaction().execute(async (trx) => {
     const row = await trx
@@ -152,7 +187,7 @@ export async function createNotice(db: Db, options: { actor: Actor; input: Creat
       .returning('id')
       .executeTakeFirstOrThrow();
     await trx.updateTable('notices').set({ root_notice_id: row.id }).where('id', '=', row.id).execute();
-    await saveContent(trx, row.id, input);
+    await saveContent(trx, row.id, input, null);
     await insertAuditEntry(trx, {
       ...actorFields(actor),
       unitId: issuer.id,
@@ -174,6 +209,7 @@ export async function updateNotice(db: Db, options: { actor: Actor; id: number; 
   await checkCoIssuers(db, notice.issuer_unit_id, input.coIssuerUnitIds);
   await checkAttachments(db, actor, input.attachments);
   await checkTasks(db, input.tasks, notice.kind === 'forward' ? notice.parent_notice_id : null);
+  await checkTaskForms(db, actor, input.tasks);
   const addresseeText = input.addresseeText ?? (await addresseeTextOf(db, { level: notice.issuer_level as UnitLevel }, input.addresseeRules));
   await db.transaction().execute(async (trx) => {
     const result = await trx
@@ -184,7 +220,7 @@ export async function updateNotice(db: Db, options: { actor: Actor; id: number; 
       .where('status', '=', 'draft')
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw staleVersion();
-    await saveContent(trx, notice.id, input);
+    await saveContent(trx, notice.id, input, notice.kind === 'forward' ? notice.parent_notice_id : null);
     await insertAuditEntry(trx, {
       ...actorFields(actor),
       unitId: notice.issuer_unit_id,
@@ -231,7 +267,7 @@ export async function issueNotice(db: Db, options: { actor: Actor; id: number; v
   const tasks = await repo.tasksOf(db, [notice.id]);
   await checkTasks(
     db,
-    tasks.map((t) => ({ title: t.title, description: t.description, deadline: chinaDateOf(t.deadline), upstreamTaskId: t.upstream_task_id })),
+    tasks.map((t) => ({ deadline: chinaDateOf(t.deadline), upstreamTaskId: t.upstream_task_id })),
     notice.kind === 'forward' ? notice.parent_notice_id : null,
   );
   const coIssuers = await repo.coIssuersOf(db, notice.id);
@@ -421,7 +457,10 @@ export async function acknowledgeNotice(db: Db, options: { actor: Actor; id: num
  * Starts a forward (转发): a draft notice of the receiving unit citing the upstream one, with each
  * upstream task carried over at a proposed earlier deadline. Calling again returns the same draft.
  */
-export async function forwardNotice(db: Db, options: { actor: Actor; id: number; unitId?: number | undefined; client: ClientInfo }) {
+export async function forwardNotice(
+  db: Db,
+  options: { actor: Actor; id: number; unitId?: number | undefined; marginDays: number; client: ClientInfo },
+) {
   const { actor } = options;
   const notice = await loadReadableNotice(db, actor, options.id);
   if (notice.status !== 'issued') throw new AppError('notice_not_received', 409);
@@ -459,8 +498,14 @@ export async function forwardNotice(db: Db, options: { actor: Actor; id: number;
       upstreamTasks.map((t) => ({
         title: t.title,
         description: t.description,
-        deadline: endOfChinaDay(chinaDateOf(proposeLocalDeadline(t.deadline, now, forwardMarginDays))),
+        deadline: endOfChinaDay(chinaDateOf(proposeLocalDeadline(t.deadline, now, options.marginDays))),
         upstreamTaskId: t.id,
+        formVersionId: t.form_version_id,
+        quota: t.quota,
+        latePolicy: t.late_policy,
+        assigneeUnitIds: null,
+        routing: [],
+        requiredFiles: t.required_files,
       })),
     );
     await repo.acknowledge(trx, notice.id, unit.id, actor.userId);

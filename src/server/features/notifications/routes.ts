@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { okResponse } from '../../../shared/contracts/common';
+import { okResponse, paginationQuery } from '../../../shared/contracts/common';
+import { isSystemAdmin } from '../../../shared/domain/access';
+import { forbidden } from '../../errors';
 import type { AppContext } from '../../app-context';
 import { responses } from '../../http';
 import { requireSession } from '../../plugins/auth';
@@ -65,6 +67,60 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
       const { actor } = requireSession(request);
       await markNotificationsRead(ctx.db, unitsOf(actor.grants), actor.userId, request.body.ids);
       return { ok: true as const };
+    },
+  );
+};
+
+const outboxItem = z.object({
+  id: z.string(),
+  toAddress: z.string(),
+  subject: z.string(),
+  textBody: z.string(),
+  status: z.enum(['queued', 'sent', 'failed']),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
+  nextAttemptAt: z.string(),
+});
+
+/** The mail outbox for system administrators: what was sent, what waits (no SMTP, or SMTP down). */
+export const outboxRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get(
+    '/outbox',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: '发件箱（系统管理员）Mail outbox',
+        querystring: paginationQuery.extend({ status: z.enum(['queued', 'sent', 'failed']).optional() }),
+        response: responses({ 200: z.object({ items: z.array(outboxItem), total: z.number().int(), smtpConfigured: z.boolean() }) }),
+      },
+    },
+    async (request) => {
+      const { actor } = requireSession(request);
+      if (!isSystemAdmin(actor)) throw forbidden();
+      let query = ctx.db.selectFrom('mail_outbox');
+      if (request.query.status) query = query.where('status', '=', request.query.status);
+      const [rows, count] = await Promise.all([
+        query.selectAll().orderBy('id', 'desc').limit(request.query.pageSize).offset((request.query.page - 1) * request.query.pageSize).execute(),
+        query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return {
+        total: Number(count.n),
+        smtpConfigured: ctx.config.smtp !== null,
+        items: rows.map((m) => ({
+          id: m.id,
+          toAddress: m.to_address,
+          subject: m.subject,
+          textBody: m.text_body,
+          status: m.status,
+          attempts: m.attempts,
+          lastError: m.last_error,
+          createdAt: m.created_at.toISOString(),
+          sentAt: m.sent_at?.toISOString() ?? null,
+          nextAttemptAt: m.next_attempt_at.toISOString(),
+        })),
+      };
     },
   );
 };
