@@ -1,4 +1,4 @@
-import { EditOutlined, FileAddOutlined, PlusOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { FileAddOutlined, PlusOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Descriptions, Form, Result, Space, Spin, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
@@ -34,7 +34,6 @@ function CampaignDetail({ campaign }: { campaign: CampaignView }) {
   const reportError = useReportError();
   const errorText = useErrorText();
   const [form] = Form.useForm<CampaignStructureValues>();
-  const [editing, setEditing] = useState(false);
   const parent = useQuery({
     queryKey: campaignKeys.detail(campaign.parentCampaign?.id ?? 0),
     queryFn: () => fetchCampaign(campaign.parentCampaign!.id),
@@ -45,7 +44,6 @@ function CampaignDetail({ campaign }: { campaign: CampaignView }) {
     mutationFn: (values: CampaignStructureValues) => api.put<CampaignView>(`/campaigns/${campaign.id}`, { version: campaign.version, ...structureBody(values) }),
     onSuccess: (updated) => {
       void message.success(t('campaigns.saved'));
-      setEditing(false);
       queryClient.setQueryData(campaignKeys.detail(updated.id), updated);
       void queryClient.invalidateQueries({ queryKey: campaignKeys.all, predicate: (q) => q.queryKey[1] === 'list' || q.queryKey[1] === 'activities' });
     },
@@ -94,19 +92,8 @@ function CampaignDetail({ campaign }: { campaign: CampaignView }) {
           }
         />
       )}
-      <Card
-        size="small"
-        title={t('campaigns.planTitle')}
-        extra={
-          campaign.canManage &&
-          !editing && (
-            <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="campaign-edit">
-              {t('common.edit')}
-            </Button>
-          )
-        }
-      >
-        {editing ? (
+      <Card size="small" title={t('campaigns.planTitle')}>
+        {campaign.canManage ? (
           <Form<CampaignStructureValues>
             form={form}
             layout="vertical"
@@ -122,13 +109,8 @@ function CampaignDetail({ campaign }: { campaign: CampaignView }) {
               <Button type="primary" htmlType="submit" loading={save.isPending} data-testid="campaign-save">
                 {t('common.save')}
               </Button>
-              <Button
-                onClick={() => {
-                  form.resetFields();
-                  setEditing(false);
-                }}
-              >
-                {t('common.cancel')}
+              <Button onClick={() => form.resetFields()} data-testid="campaign-reset">
+                {t('common.reset')}
               </Button>
             </Space>
           </Form>

@@ -348,6 +348,10 @@ function NoticeEditor({ source, onCreated, onReload }: { source: EditorSource; o
         });
         return;
       }
+      // The upstream deadline moved since the form was loaded: show the current ones.
+      if (error instanceof ApiError && error.problem?.errors?.some((e) => e.code === 'deadline_after_upstream') && saved.current) {
+        void refreshUpstreamDeadlines(saved.current.id);
+      }
       // A new draft that was saved before issuing failed now has an address of its own.
       if (!source.notice && saved.current) {
         setSavedId(saved.current.id);
@@ -357,6 +361,21 @@ function NoticeEditor({ source, onCreated, onReload }: { source: EditorSource; o
       reportError(error, form);
     },
   });
+
+  const refreshUpstreamDeadlines = async (noticeId: number) => {
+    try {
+      const current = await fetchNotice(noticeId);
+      const byUpstream = new Map(current.tasks.filter((task) => task.upstreamTaskId).map((task) => [task.upstreamTaskId, task.upstreamDeadline]));
+      const tasks = (form.getFieldValue('tasks') as TaskValue[] | undefined) ?? [];
+      tasks.forEach((task, index) => {
+        if (task.upstreamTaskId && byUpstream.has(task.upstreamTaskId)) {
+          form.setFieldValue(['tasks', index, 'upstreamDeadline'], byUpstream.get(task.upstreamTaskId));
+        }
+      });
+    } catch {
+      // The server's message is shown already; the hint stays as it was.
+    }
+  };
 
   const submit = async (issue: boolean) => {
     let values: NoticeFormValues;
@@ -646,7 +665,8 @@ function TasksField({ form }: { form: FormInstance<NoticeFormValues> }) {
         <div className="hj-tasks">
           {items.length === 0 && <Typography.Paragraph type="secondary">{t('notices.tasksEmpty')}</Typography.Paragraph>}
           {items.map((field, index) => {
-            const upstreamDeadline = form.getFieldValue(['tasks', field.name, 'upstreamDeadline']) as string | null | undefined;
+            const upstreamOf = (getFieldValue: FormInstance['getFieldValue']) =>
+              getFieldValue(['tasks', field.name, 'upstreamDeadline']) as string | null | undefined;
             return (
               <div key={field.key} className="hj-task-row" data-testid="task-row">
                 <div className="hj-task-index">{index + 1}</div>
@@ -675,20 +695,17 @@ function TasksField({ form }: { form: FormInstance<NoticeFormValues> }) {
                       style={{ marginBottom: 8 }}
                       rules={[
                         { required: true, message: validationText('required', 'deadline', language) },
-                        {
+                        ({ getFieldValue }) => ({
                           validator: async (_rule, value: string | null) => {
                             // The same refusal as the server's (deadline_after_upstream), which remains the authority.
-                            if (value && upstreamDeadline && value > upstreamDeadline) {
-                              throw new Error(validationText('deadline_after_upstream', 'deadline', language, { upstream: chineseDate(upstreamDeadline) }));
+                            const upstream = upstreamOf(getFieldValue);
+                            if (value && upstream && value > upstream) {
+                              throw new Error(validationText('deadline_after_upstream', 'deadline', language, { upstream: chineseDate(upstream) }));
                             }
                           },
-                        },
+                        }),
                       ]}
-                      extra={
-                        upstreamDeadline ? (
-                          <span data-testid="task-upstream-deadline">{t('notices.upstreamDeadline', { date: formatDay(upstreamDeadline, language) })}</span>
-                        ) : undefined
-                      }
+                      extra={<UpstreamDeadline form={form} name={field.name} />}
                     >
                       <DateInput name={`tasks.${index}.deadline`} data-testid={`tasks.${index}.deadline`} />
                     </Form.Item>
@@ -716,6 +733,15 @@ function TasksField({ form }: { form: FormInstance<NoticeFormValues> }) {
       )}
     </Form.List>
   );
+}
+
+/** "上级截止：…" under an inherited task's deadline (kept current when the upstream one moves). */
+function UpstreamDeadline({ form, name }: { form: FormInstance<NoticeFormValues>; name: number }) {
+  const { t } = useTranslation();
+  const { language } = useLanguage();
+  const upstream = Form.useWatch(['tasks', name, 'upstreamDeadline'], form) as string | null | undefined;
+  if (!upstream) return null;
+  return <span data-testid="task-upstream-deadline">{t('notices.upstreamDeadline', { date: formatDay(upstream, language) })}</span>;
 }
 
 function ContactsField() {

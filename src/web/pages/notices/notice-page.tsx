@@ -340,7 +340,7 @@ function TasksCard({ notice, onAdjust }: { notice: NoticeView; onAdjust: (task: 
   ];
   return (
     <Card size="small" title={t('noticeView.tasksTitle')}>
-      <Table<NoticeTaskView> data-testid="notice-tasks" rowKey="id" size="small" columns={columns} dataSource={notice.tasks} pagination={false} />
+      <Table<NoticeTaskView> data-testid="notice-tasks" rowKey="id" size="small" columns={columns} dataSource={notice.tasks} pagination={false} scroll={{ x: 640 }} />
     </Card>
   );
 }
