@@ -43,6 +43,17 @@ interface RouteCase {
   expected?: (role: Role, relation: Relation) => Expected;
 }
 
+/**
+ * Collecting a task is for the issuer's campaign managers. A unit that sees the task — the issuer's
+ * side, or a unit asked to submit (the caller below the issuer, except a reviewer, who submits
+ * nothing) — is refused with 403; anyone else gets 404.
+ */
+function collectExpectation(role: Role, relation: Relation): Expected {
+  if (visibleRelations.includes(relation)) return role === 'campaign_manager' ? 'allow' : 403;
+  if (relation === 'ancestor') return role === 'reviewer' ? 404 : 403;
+  return 404;
+}
+
 const routeCases: RouteCase[] = [
   {
     name: 'view unit',
@@ -367,6 +378,7 @@ const routeCases: RouteCase[] = [
       request: async (c, t) => c.get(`/api/v1/collection-tasks/${(await fixtures.issuedNotice(t)).taskId}/${path}`),
       allowedRoles: ['campaign_manager'],
       allowedRelations: ['own', 'descendant'],
+      expected: collectExpectation,
     }),
   ),
   {
@@ -378,6 +390,7 @@ const routeCases: RouteCase[] = [
     },
     allowedRoles: ['campaign_manager'],
     allowedRelations: ['own', 'descendant'],
+    expected: collectExpectation,
   },
 ];
 

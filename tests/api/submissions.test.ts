@@ -1,4 +1,7 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readZipDirectory } from '../../src/server/storage/zip-directory';
+import { convertWithLibreOffice, libreOfficeAvailable, pdfToText } from '../support/libreoffice';
 import { jiangsuItem, issueJiangsuNotice, jiangsuScenario } from '../support/jiangsu-scenario';
 import { createTestApp, signIn, type Client, type TestApp } from '../support/test-app';
 
@@ -161,6 +164,44 @@ describe('filling and submitting the Jiangsu form', () => {
     expect(diff).toEqual([{ path: 'items.item-2.scale', label: '第2项特色亮点活动 · 预计活动规模', before: '600人', after: '1200人' }]);
     const notifications = (await nanjing.get('/api/v1/notifications')).json();
     expect(notifications.items.map((n: { kind: string }) => n.kind)).toEqual(expect.arrayContaining(['submission_return', 'submission_accept']));
+  });
+
+  it('exports the 汇总表 with one row per item, the files by unit, and the filled form as Word', async () => {
+    const xlsx = await province.get(`/api/v1/collection-tasks/${taskId}/summary.xlsx`);
+    expect(xlsx.statusCode).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    const texts: string[][] = [];
+    sheet.eachRow((row) => texts.push((row.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+    const headerIndex = texts.findIndex((r) => r.includes('主题活动名称'));
+    expect(headerIndex).toBeGreaterThanOrEqual(0);
+    const rows = texts.slice(headerIndex + 1);
+    expect(rows).toHaveLength(3);
+    const titleColumn = texts[headerIndex]!.indexOf('主题活动名称');
+    expect(rows.map((r) => r[titleColumn])).toEqual(['“百年回望”科普宣传周', '最美科技工作者宣讲会', '科技志愿服务进社区']);
+    expect(rows.every((r) => r.includes('南京市科协'))).toBe(true);
+
+    const zip = await province.get(`/api/v1/collection-tasks/${taskId}/files.zip`);
+    expect(zip.statusCode).toBe(200);
+    expect(Number(zip.headers['content-length'])).toBe(zip.rawPayload.length);
+    const names = readZipDirectory(zip.rawPayload, zip.rawPayload.length)!.map((e) => e.name);
+    expect(names).toEqual(['南京市科协/南京市科协盖章版.pdf']);
+    expect(zip.rawPayload.includes(stampedPdf)).toBe(true);
+    expect((await nanjing.get(`/api/v1/collection-tasks/${taskId}/files.zip`)).statusCode).toBe(403);
+
+    const mine = (await nanjing.get(`/api/v1/collection-tasks/${taskId}`)).json().submission;
+    const docx = await nanjing.get(`/api/v1/submissions/${mine.id}/form.docx`);
+    expect(docx.statusCode).toBe(200);
+    expect(docx.headers['content-type']).toContain('wordprocessingml');
+    if (libreOfficeAvailable()) {
+      const text = (await pdfToText(await convertWithLibreOffice(docx.rawPayload, 'docx', 'pdf'))).replace(/\s+/g, '');
+      expect(text).toContain('“百年回望”科普宣传周');
+      expect(text).toContain('团结引领☑');
+      expect(text).toContain('单位盖章');
+    }
+    const pdf = await nanjing.get(`/api/v1/submissions/${mine.id}/form.pdf`);
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
   });
 
   it('refuses to edit what was accepted', async () => {

@@ -22,7 +22,7 @@ import { can } from '../../../shared/domain/access';
 import { chinaDateOf } from '../../../shared/domain/deadlines';
 import { itemFields, unitFields } from '../../../shared/forms/definition';
 import type { AppContext } from '../../app-context';
-import { AppError, forbidden, notFound } from '../../errors';
+import { AppError, notFound } from '../../errors';
 import { responses } from '../../http';
 import { clientOf, requireSession } from '../../plugins/auth';
 import { acceptUpload, contentDisposition } from '../files/service';
@@ -166,9 +166,7 @@ export const submissionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
     async (request) => {
       const { actor } = requireSession(request);
       const task = await submissions.loadTask(db, request.params.id);
-      const collects = submissions.canCollect(actor, task);
-      if (!collects && !can(actor, 'units.view', task.issuer_path)) throw notFound();
-      if (!collects) throw forbidden();
+      await submissions.assertCanCollect(db, actor, task);
       const { late, ...filters } = request.query;
       const { rows, total } = await repo.collected(db, {
         taskIds: await repo.taskTreeIds(db, task.id),
@@ -282,7 +280,7 @@ export const submissionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
     async (request, reply) => {
       const { actor } = requireSession(request);
       const task = await submissions.loadTask(db, request.params.id);
-      if (!submissions.canCollect(actor, task)) throw can(actor, 'units.view', task.issuer_path) ? forbidden() : notFound();
+      await submissions.assertCanCollect(db, actor, task);
       const stream = new PassThrough();
       exportSummary(db, task, stream).catch((error) => stream.destroy(error as Error));
       return reply
@@ -298,7 +296,7 @@ export const submissionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
     async (request, reply) => {
       const { actor } = requireSession(request);
       const task = await submissions.loadTask(db, request.params.id);
-      if (!submissions.canCollect(actor, task)) throw can(actor, 'units.view', task.issuer_path) ? forbidden() : notFound();
+      await submissions.assertCanCollect(db, actor, task);
       const { stream, totalBytes } = await exportZip(db, ctx.files, task);
       return reply
         .type('application/zip')

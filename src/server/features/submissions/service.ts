@@ -58,6 +58,13 @@ export function canCollect(actor: Actor, task: Pick<TaskWithNotice, 'issuer_path
   return can(actor, 'campaigns.manage', task.issuer_path);
 }
 
+/** Collecting is for the issuer's managers: a unit that sees the task otherwise gets 403, others 404. */
+export async function assertCanCollect(db: DbOrTx, actor: Actor, task: TaskWithNotice) {
+  if (canCollect(actor, task)) return;
+  if (can(actor, 'units.view', task.issuer_path) || (await submitterUnitOf(db, actor, task))) throw forbidden();
+  throw notFound();
+}
+
 /** The caller's unit that must submit for this task: one where it holds a role and which the notice reached. */
 export async function submitterUnitOf(db: DbOrTx, actor: Actor, task: TaskWithNotice) {
   const unitIds = [...new Set(actor.grants.filter((g) => can(actor, 'notices.acknowledge', g.unitPath)).map((g) => g.unitId))];
@@ -335,7 +342,7 @@ export async function review(
 export async function grantException(db: Db, options: { actor: Actor; taskId: number; unitId: number; until: Date; reason: string; client: ClientInfo }) {
   const { actor } = options;
   const task = await loadTask(db, options.taskId);
-  if (!canCollect(actor, task)) throw can(actor, 'units.view', task.issuer_path) ? forbidden() : notFound();
+  await assertCanCollect(db, actor, task);
   const reached = await db.selectFrom('notice_recipients').select('unit_id').where('notice_id', '=', task.notice_id).where('unit_id', '=', options.unitId).executeTakeFirst();
   if (!reached) throw new AppError('validation_failed', 422, {}, [{ field: 'unitId', code: 'invalid' }]);
   await db.transaction().execute(async (trx) => {
