@@ -124,16 +124,18 @@ export default function NoticeEditorPage() {
   const errorText = useErrorText();
   const [params] = useSearchParams();
   const routeId = positive(useParams().id);
-  // After the first save of a new notice the address becomes /notices/:id/edit; this component stays.
+  // After the first save of a new notice the address becomes /notices/:id/edit and the editor
+  // stays as it is; any other address (another draft) gets an editor of its own.
   const [createdId, setCreatedId] = useState<number | undefined>(undefined);
-  const id = routeId ?? createdId;
+  const justCreated = createdId !== undefined && (routeId === undefined || routeId === createdId);
+  const id = routeId;
   const supplementsId = positive(params.get('supplements'));
-  const notice = useQuery({ queryKey: noticeKeys.detail(id ?? 0), queryFn: () => fetchNotice(id!), enabled: !!id && !createdId });
+  const notice = useQuery({ queryKey: noticeKeys.detail(id ?? 0), queryFn: () => fetchNotice(id!), enabled: !!id && !justCreated });
   const supplements = useQuery({ queryKey: noticeKeys.detail(supplementsId ?? 0), queryFn: () => fetchNotice(supplementsId!), enabled: !id && !!supplementsId });
   const [generation, setGeneration] = useState(0);
 
   if (!hasAnyRole(session, campaignManagerRoles)) return <ForbiddenResult />;
-  if (routeId && !createdId) {
+  if (routeId && !justCreated) {
     if (notice.isPending) return <Spin />;
     if (notice.isError) return <Result status={notice.error instanceof ApiError && notice.error.status === 404 ? '404' : 'error'} title={errorText(notice.error)} />;
     if (!notice.data.canEdit) {
@@ -160,7 +162,7 @@ export default function NoticeEditorPage() {
   return (
     <NoticeEditor
       // A draft created here keeps its editor (and any field errors) when the address changes.
-      key={`${createdId !== undefined ? 'new' : (routeId ?? 'new')}:${generation}`}
+      key={`${justCreated ? 'new' : (routeId ?? 'new')}:${generation}`}
       source={source}
       onCreated={setCreatedId}
       onReload={() => {
