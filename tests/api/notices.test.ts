@@ -93,9 +93,15 @@ describe('the Shandong → Yantai cascade', () => {
 
   it('refuses a malformed 文号, a missing title and no addressees, saving nothing', async () => {
     const before = await t.db.selectFrom('notices').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    const bad = await shandong.post('/api/v1/notices', { issuerUnitId: s.shandong.id, title: '', documentNumber: '鲁科协2021年12号' });
+    const bad = await shandong.post('/api/v1/notices', {
+      issuerUnitId: s.shandong.id,
+      title: '',
+      documentNumber: '鲁科协2021年12号',
+      contacts: [{ name: '', phone: '0531-82073288' }],
+    });
     expect(bad.statusCode).toBe(422);
     expect(bad.json().errors.map((e: { field: string }) => e.field)).toContain('title');
+    expect(bad.json().errors.find((e: { field: string }) => e.field === 'contacts.0.name').message).toBe('联系人姓名为必填项');
     const badNumber = await shandong.post('/api/v1/notices', { issuerUnitId: s.shandong.id, title: '关于测试的通知', documentNumber: '鲁科协2021年12号' });
     expect(badNumber.statusCode).toBe(422);
     expect(badNumber.json().errors[0]).toMatchObject({ field: 'documentNumber', code: 'document_number_format' });
@@ -139,6 +145,17 @@ describe('the Shandong → Yantai cascade', () => {
     expect(again.json().code).toBe('notice_not_editable');
     const next = await shandong.get(`/api/v1/notices/next-number?issuerUnitId=${s.shandong.id}&prefix=${encodeURIComponent('鲁科协发')}&year=2021`);
     expect(next.json().documentNumber).toBe('鲁科协发〔2021〕13号');
+    // The same 文号 twice is refused by name, and the draft stays a draft.
+    const twin = await shandong.post('/api/v1/notices', {
+      issuerUnitId: s.shandong.id,
+      documentNumber: '鲁科协发〔2021〕12号',
+      title: '关于重号测试的通知',
+      addresseeRules: shandongAddressees,
+    });
+    const refused = await shandong.post(`/api/v1/notices/${twin.json().id}/issue`, { version: twin.json().version });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().errors[0]).toMatchObject({ field: 'documentNumber', code: 'document_number_taken' });
+    expect((await shandong.get(`/api/v1/notices/${twin.json().id}`)).json().status).toBe('draft');
   });
 
   it('delivers to the inbox of 烟台市科协 unread, with e-mail queued to contacts that have one', async () => {
@@ -161,7 +178,7 @@ describe('the Shandong → Yantai cascade', () => {
     const forward = draft.json();
     forwardId = forward.id;
     expect(forward).toMatchObject({ kind: 'forward', status: 'draft', issuerName: '烟台市科协' });
-    expect(forward.title).toBe('关于转发《关于印发《2021年山东省“全国科技工作者日”活动实施方案》的通知》的通知');
+    expect(forward.title).toBe('关于转发《关于印发〈2021年山东省“全国科技工作者日”活动实施方案〉的通知》的通知');
     expect(forward.upstream[0]).toMatchObject({ documentNumber: '鲁科协发〔2021〕12号', issuerName: '山东省科协' });
     expect(forward.tasks.map((task: { upstreamDeadline: string }) => task.upstreamDeadline)).toEqual(['2021-05-10', '2021-06-10']);
 

@@ -78,7 +78,6 @@ describe.skipIf(!browserAvailable())('the Shandong → Yantai cascade in the bro
     await typeDate(page, 'tasks.1.deadline', '2021-06-10');
     await page.getByTestId('notice-save').click();
     await page.getByTestId('notice-issue').click();
-    await page.getByTestId('confirm-ok').click().catch(() => undefined);
     await page.getByTestId('notice-view').waitFor();
     await expect.poll(() => page.getByTestId('notice-status').innerText()).toMatch(/已发|issued/);
     noticeUrl = new URL(page.url()).pathname;
@@ -106,7 +105,6 @@ describe.skipIf(!browserAvailable())('the Shandong → Yantai cascade in the bro
     await typeDate(page, 'tasks.1.deadline', '2021-06-05');
     await page.getByTestId('notice-save').click();
     await page.getByTestId('notice-issue').click();
-    await page.getByTestId('confirm-ok').click().catch(() => undefined);
     await page.getByTestId('notice-view').waitFor();
     await expect.poll(() => page.getByTestId('notice-upstream').innerText()).toContain('鲁科协发〔2021〕12号');
   });
@@ -147,7 +145,9 @@ describe.skipIf(!browserAvailable())('the Shandong → Yantai cascade in the bro
       const text = (await pdfToText(await convertWithLibreOffice(docx, 'docx', 'pdf'))).replace(/\s+/g, '');
       expect(text).toContain('山东省科学技术协会');
       expect(text).toContain('鲁科协发〔2021〕12号');
-      expect(text).toContain('各市科协，各省级学会，各企业科协，各高校科协，机关各部室，各直属单位：');
+      expect(text).toContain('各市科协，各省级学会，各企业科协，各高校科协，');
+      expect(text).toContain('机关各部室');
+      expect(text).toContain('各直属单位：');
     }
     if (pdfToTextAvailable()) expect((await pdfToText(pdf)).replace(/\s+/g, '')).toContain('鲁科协发〔2021〕12号');
   });

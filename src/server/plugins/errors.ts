@@ -54,10 +54,12 @@ export function fieldErrorFromIssue(issue: ZodLikeIssue, input: unknown): FieldE
   }
 }
 
+/** A field's label: the most specific of "parent.field" (contacts.name) and "field" (name) that is known. */
 function labelFor(field: string, locale: Locale): string {
   const segments = field.split('.').filter((s) => !/^\d+$/.test(s));
   const last = segments.at(-1) ?? field;
-  return fieldLabels[locale][last] ?? last;
+  const parent = segments.at(-2);
+  return (parent && fieldLabels[locale][`${parent}.${last}`]) || fieldLabels[locale][last] || last;
 }
 
 export function renderFieldErrors(errors: FieldError[], locale: Locale) {

@@ -124,6 +124,7 @@ export const validationMessages = {
     deadline_after_upstream: '{label}晚于上级通知规定的截止时间 {upstream}，请提前',
     deadline_in_past: '{label}已经过去',
     document_number_format: '{label}格式应为“机关代字〔年份〕序号号”，如 苏科协发〔2021〕55号',
+    document_number_taken: '{label}已被本单位的另一份通知使用，请换一个序号',
     no_recipients: '按所选{label}找不到任何收文单位',
     too_many_words: '{label}超过字数限制：{count} 字，限 {max} 字以内',
     date_outside_phase: '{label}应在{phase}（{start} 至 {end}）之内',
@@ -153,6 +154,7 @@ export const validationMessages = {
     deadline_after_upstream: '{label} is later than the upstream deadline {upstream}; choose an earlier date',
     deadline_in_past: '{label} is in the past',
     document_number_format: '{label} must read 机关代字〔年份〕序号号, e.g. 苏科协发〔2021〕55号',
+    document_number_taken: '{label} is already used by another notice of your unit; choose another number',
     no_recipients: 'No unit matches the chosen {label}',
     too_many_words: '{label} is too long: {count} characters/words, at most {max}',
     date_outside_phase: '{label} must lie within {phase} ({start} to {end})',
@@ -183,6 +185,9 @@ export const fieldLabels: Record<Locale, Record<string, string>> = {
     addresseeText: '主送机关', bodyHtml: '正文', contacts: '联系人', phone: '电话', issueDate: '成文日期', signature: '署名',
     tasks: '报送要求', deadline: '截止日期', coIssuerUnitIds: '联合发文单位', attachments: '附件', reason: '原因',
     decision: '决定', comment: '意见', coverHtml: '转发说明',
+    'contacts.name': '联系人姓名', 'contacts.phone': '联系人电话', 'contacts.email': '联系人电子邮箱', 'tasks.title': '报送要求名称',
+    'tasks.description': '报送要求说明', 'modules.name': '模块名称', 'phases.name': '阶段名称', 'targetGroups.name': '群体名称',
+    'keyDates.name': '节点名称', 'attachments.name': '附件名称', 'attachments.fileId': '附件',
   },
   en: {
     username: 'User name', password: 'Password', currentPassword: 'Current password', newPassword: 'New password',
@@ -200,6 +205,9 @@ export const fieldLabels: Record<Locale, Record<string, string>> = {
     issueDate: 'Date of issue', signature: 'Signature', tasks: 'Requirements', deadline: 'Deadline',
     coIssuerUnitIds: 'Co-issuers', attachments: 'Attachments', reason: 'Reason', decision: 'Decision', comment: 'Comment',
     coverHtml: 'Cover note',
+    'contacts.name': 'Contact name', 'contacts.phone': 'Contact phone', 'contacts.email': 'Contact e-mail', 'tasks.title': 'Requirement',
+    'tasks.description': 'Requirement details', 'modules.name': 'Module name', 'phases.name': 'Phase name', 'targetGroups.name': 'Group name',
+    'keyDates.name': 'Key date', 'attachments.name': 'Attachment name', 'attachments.fileId': 'Attachment',
   },
 };
 

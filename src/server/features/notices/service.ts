@@ -303,7 +303,7 @@ export async function issueNotice(db: Db, options: { actor: Actor; id: number; v
   } catch (error) {
     const text = `${(error as { constraint?: string }).constraint ?? ''} ${(error as Error).message}`;
     if (text.includes('notices_document_number_idx')) {
-      throw invalidFields([{ field: 'documentNumber', code: 'invalid' }]);
+      throw invalidFields([{ field: 'documentNumber', code: 'document_number_taken' }]);
     }
     throw error;
   }
@@ -475,7 +475,7 @@ export async function forwardNotice(
   }
   const upstreamTasks = await repo.tasksOf(db, [notice.id]);
   const now = new Date();
-  const cover = `<p>现将${notice.issuer_short_name}《${escapeHtml(notice.title)}》${notice.document_number ? `（${notice.document_number}）` : ''}转发给你们，请结合实际，认真贯彻落实。</p>`;
+  const cover = `<p>现将${notice.issuer_short_name}《${escapeHtml(innerTitle(notice.title))}》${notice.document_number ? `（${notice.document_number}）` : ''}转发给你们，请结合实际，认真贯彻落实。</p>`;
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('notices')
@@ -485,7 +485,7 @@ export async function forwardNotice(
         kind: 'forward',
         parent_notice_id: notice.id,
         root_notice_id: notice.root_notice_id ?? notice.id,
-        title: `关于转发《${notice.title}》的通知`,
+        title: `关于转发《${innerTitle(notice.title)}》的通知`,
         body_html: cover,
         signature: [unit.name],
         created_by: actor.userId || null,
@@ -592,6 +592,11 @@ export async function changeTaskDeadline(db: Db, options: { actor: Actor; taskId
 export function formatChinaDate(instant: Date): string {
   const [y, m, d] = chinaDateOf(instant).split('-').map(Number);
   return `${y}年${m}月${d}日`;
+}
+
+/** A title quoted inside 《》 takes 〈〉 for its own book-title marks, as official documents write it. */
+export function innerTitle(title: string): string {
+  return title.replace(/《/g, '〈').replace(/》/g, '〉');
 }
 
 function escapeHtml(text: string): string {
