@@ -86,8 +86,13 @@ export function buildCli(): Command {
     .command('migrate')
     .description('apply database migrations not yet applied')
     .action(async () => {
-      const applied = await withDatabase(loadConfig(), async () => []);
-      console.log(applied.length === 0 ? 'Database schema is up to date.' : `Applied: ${applied.join(', ')}`);
+      const database = await openConfiguredDatabase(loadConfig());
+      try {
+        const applied = await migrate(database.db);
+        console.log(applied.length === 0 ? 'Database schema is up to date.' : `Applied: ${applied.join(', ')}`);
+      } finally {
+        await database.close();
+      }
     });
 
   const units = program.command('units').description('manage the unit hierarchy');

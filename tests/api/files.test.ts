@@ -1,3 +1,4 @@
+import yazl from 'yazl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, regionalUnit } from '../support/factories';
 import { createTestApp, signIn, type Client, type TestApp } from '../support/test-app';
@@ -64,6 +65,27 @@ describe('uploads', () => {
     expect(await storedCount()).toBe(before);
   });
 
+  it('refuses a Word file that unpacks to far more than it weighs (zip bomb), and one carrying macros', async () => {
+    const before = await storedCount();
+    const bomb = await zipOf([
+      ['[Content_Types].xml', Buffer.from('<Types/>')],
+      ['word/document.xml', Buffer.alloc(40 * 1024 * 1024, 0x20)],
+    ]);
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const refused = await upload(nanjing, bomb, 'report.docx');
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().code).toBe('file_zip_bomb');
+    const macro = await zipOf([
+      ['[Content_Types].xml', Buffer.from('<Types/>')],
+      ['word/document.xml', Buffer.from('<w:document/>')],
+      ['word/vbaProject.bin', Buffer.from('macro')],
+    ]);
+    const macroRefused = await upload(nanjing, macro, 'report.docx');
+    expect(macroRefused.statusCode).toBe(422);
+    expect(macroRefused.json().code).toBe('file_has_macros');
+    expect(await storedCount()).toBe(before);
+  });
+
   it('refuses a file over 20 MB with the limit in the message', async () => {
     const before = await storedCount();
     const big = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(21 * 1024 * 1024, 0x20)]);
@@ -103,3 +125,15 @@ describe('uploads', () => {
     expect(stolen.json().errors[0].field).toBe('attachments.0.fileId');
   });
 });
+
+function zipOf(entries: [string, Buffer][]): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const [name, content] of entries) zip.addBuffer(content, name, { compress: true });
+  zip.end();
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
+    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+    zip.outputStream.on('error', reject);
+  });
+}

@@ -119,6 +119,36 @@ describe('huiju command line', () => {
   });
 });
 
+describe.skipIf(!process.env.TEST_DATABASE_URL)('huiju on a PostgreSQL server', () => {
+  it('serves with DATABASE_URL: migrates, loads units, creates the administrator, answers health', async () => {
+    const { default: pg } = await import('pg');
+    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await admin.connect();
+    const name = `huiju_cli_${process.pid}`;
+    await admin.query(`drop database if exists ${name}`);
+    await admin.query(`create database ${name}`);
+    const url = new URL(process.env.TEST_DATABASE_URL!);
+    url.pathname = `/${name}`;
+    try {
+      const server = await startServer({ DATABASE_URL: url.toString(), HUIJU_SEED_ROOT: '32', PORT: '0', HUIJU_DATA_DIR: tempDir() });
+      try {
+        expect(server.output).toMatch(/PostgreSQL server \(DATABASE_URL\)/);
+        expect(server.output).toMatch(/Loaded 119 units/);
+        const health = await (await fetch(`${server.url}/api/health`)).json();
+        expect(health).toMatchObject({ status: 'ok', database: 'postgresql' });
+      } finally {
+        await server.stop();
+      }
+      const migrate = huiju(['migrate'], { DATABASE_URL: url.toString() });
+      expect(migrate.code, migrate.err).toBe(0);
+      expect(migrate.out).toMatch(/up to date/);
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
+  });
+});
+
 async function startServer(env: Record<string, string>) {
   const child = spawn(process.execPath, [bin, 'serve'], {
     env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '', ...env },

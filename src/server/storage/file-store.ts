@@ -78,11 +78,21 @@ export class LocalFileStore implements FileStore {
   }
 
   /** The first bytes of a stored file, for content checks. */
-  async head(storageKey: string, bytes: number): Promise<Buffer> {
+  head(storageKey: string, bytes: number): Promise<Buffer> {
+    return this.slice(storageKey, 0, bytes);
+  }
+
+  /** The last bytes of a stored file (a zip's directory lives there). */
+  tail(storageKey: string, bytes: number, size: number): Promise<Buffer> {
+    const length = Math.min(bytes, size);
+    return this.slice(storageKey, size - length, length);
+  }
+
+  private async slice(storageKey: string, position: number, length: number): Promise<Buffer> {
     const handle = await fs.promises.open(this.pathOf(storageKey), 'r');
     try {
-      const buffer = Buffer.alloc(bytes);
-      const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, position);
       return buffer.subarray(0, bytesRead);
     } finally {
       await handle.close();

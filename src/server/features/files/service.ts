@@ -18,9 +18,9 @@ const kindLabel = (kinds: readonly FileKind[]) => kinds.map((k) => `.${k}`).join
 async function inspect(files: LocalFileStore, storageKey: string, size: number, name: string): Promise<FileKind | null> {
   const head = await files.head(storageKey, 4096);
   if (head[0] === 0x4d && head[1] === 0x5a) return null; // MZ: a Windows executable
-  const kind = sniffFileKind(head);
-  if (kind !== null || !(head[0] === 0x50 && head[1] === 0x4b)) return kind;
-  const tail = await readTail(files, storageKey, size);
+  // Office files are zips: always judge them by their whole directory (bombs, macros), never by the head alone.
+  if (!(head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04)) return sniffFileKind(head);
+  const tail = await files.tail(storageKey, 1024 * 1024, size);
   const entries = readZipDirectory(tail, size);
   if (!entries) return null;
   const names = entries.map((e) => e.name);
@@ -33,14 +33,6 @@ async function inspect(files: LocalFileStore, storageKey: string, size: number, 
   if (names.some((n) => n.startsWith('word/'))) return 'docx';
   if (names.some((n) => n.startsWith('xl/'))) return 'xlsx';
   return null;
-}
-
-async function readTail(files: LocalFileStore, storageKey: string, size: number): Promise<Buffer> {
-  const length = Math.min(size, 1024 * 1024);
-  const chunks: Buffer[] = [];
-  for await (const chunk of files.read(storageKey)) chunks.push(chunk as Buffer);
-  const whole = Buffer.concat(chunks);
-  return whole.subarray(whole.length - length);
 }
 
 export interface UploadOptions {
