@@ -10,7 +10,8 @@ let skipped = 0;
 if (file && fs.existsSync(file)) {
   const report = JSON.parse(fs.readFileSync(file, 'utf8'));
   passed = report.numPassedTests ?? 0;
-  failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(report);
+  // A file that failed without a failing test (it could not load, or a hook threw) counts as one failure.
+  failed += (report.numFailedTests ?? 0) + filesFailedOutsideTests(report);
   skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 } else {
   failed += 1; // no report: the run itself broke
@@ -18,9 +19,9 @@ if (file && fs.existsSync(file)) {
 // A non-zero vitest exit with nothing counted as failed (e.g. an error outside tests) is still a failure.
 if (Number(testStatusArg) !== 0 && failed === staticFailed) failed += 1;
 
-function countSuitesWithFailedTests(report) {
+function filesFailedOutsideTests(report) {
   return (report.testResults ?? []).filter(
-    (suite) => suite.status === 'failed' && (suite.assertionResults ?? []).some((a) => a.status === 'failed'),
+    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed'),
   ).length;
 }
 

@@ -10,7 +10,7 @@ import { insertUser, replaceRoles } from '../../src/server/features/users/reposi
 export const defaultTestPassword = 'Test@Pass2026';
 let passwordHashCache: Promise<string> | undefined;
 
-const unique = () => randomBytes(3).toString('hex');
+const unique = () => randomBytes(6).toString('hex');
 
 /** A regional association of the seeded tree by its GB/T 2260 code (32 江苏, 3201 南京, 320102 玄武区). */
 export async function regionalUnit(db: Db, regionCode: string) {

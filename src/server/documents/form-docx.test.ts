@@ -119,18 +119,6 @@ describe('renderFilledFormDocx', () => {
     expect(report).toContain('活动开展情况。\n取得成效。');
   });
 
-  it('renders at least 50 three-item forms a second', async () => {
-    const input = jiangsuSampleInput();
-    await renderFilledFormDocx(input); // builds the cached package
-    const count = 100;
-    const started = performance.now();
-    for (let i = 0; i < count; i++) await renderFilledFormDocx(input);
-    const perSecond = count / ((performance.now() - started) / 1000);
-    console.log(`form docx: ${perSecond.toFixed(0)} documents/s (3-item Jiangsu form)`);
-    // The target is 50/s; the bound leaves room for a loaded CI machine.
-    expect(perSecond).toBeGreaterThan(25);
-  });
-
   it('opens in LibreOffice, which prints the activities and the ticks', { timeout: 120_000 }, async () => {
     if (!libreOfficeAvailable() || !pdfToTextAvailable()) return;
     const pdf = await convertWithLibreOffice(await renderFilledFormDocx(jiangsuSampleInput()), 'docx', 'pdf');

@@ -22,15 +22,11 @@ describe('renderNoticePdf', () => {
     expect(pageCount(pdf)).toBeGreaterThanOrEqual(3);
   });
 
-  it('stays small and fast for a 2-page notice once the fonts are loaded', async () => {
-    await renderNoticePdf(twoPages);
-    const started = performance.now();
+  // Render time is measured by bench/documents.ts, not asserted here.
+  it('stays small for a 2-page notice: fonts are subset', async () => {
     const pdf = await renderNoticePdf(twoPages);
-    const elapsed = performance.now() - started;
     expect(pageCount(pdf)).toBe(2);
     expect(pdf.length).toBeLessThan(200_000);
-    // The target is < 300 ms; the bound leaves room for a loaded CI machine.
-    expect(elapsed).toBeLessThan(2_000);
   });
 
   it('does not fail on characters no font has, nor on ones only a system font has', async () => {
