@@ -16,6 +16,7 @@ import { campaignRoutes } from './features/campaigns/routes';
 import { fileRoutes } from './features/files/routes';
 import { formRoutes } from './features/forms/routes';
 import { submissionRoutes } from './features/submissions/routes';
+import { supervisionRoutes } from './features/supervision/routes';
 import { noticeRoutes } from './features/notices/routes';
 import { notificationRoutes, outboxRoutes } from './features/notifications/routes';
 import { healthRoutes } from './features/health/routes';
@@ -104,6 +105,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await api.register(outboxRoutes, { ctx });
       await api.register(formRoutes, { ctx });
       await api.register(submissionRoutes, { ctx });
+      await api.register(supervisionRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -6,6 +6,7 @@ import { buildApp } from './app';
 import { huijuVersion, openConfiguredDatabase, prepareDatabase } from './bootstrap';
 import { deleteExpiredSessions } from './features/accounts/repository';
 import { startMailWorker } from './jobs/mail-delivery';
+import { startReminderScheduler } from './features/supervision/service';
 
 /** Starts Huiju: opens and prepares the database, builds the app, listens, prints how to sign in. */
 export async function serve(config: Config): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
@@ -28,6 +29,7 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
   }
 
   const mail = startMailWorker(database.db, config, (message) => app!.log.warn(message));
+  const reminders = startReminderScheduler(database.db, config.publicUrl ?? `http://localhost:${config.port}`, (message) => app!.log.warn(message));
   const sweep = setInterval(() => {
     deleteExpiredSessions(database.db, config.sessionIdleMinutes).catch(() => {});
   }, 10 * 60_000);
@@ -37,6 +39,7 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(sweep);
+      await reminders.stop();
       await mail.stop();
       await app!.close();
       await database.close();

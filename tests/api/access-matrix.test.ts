@@ -392,6 +392,46 @@ const routeCases: RouteCase[] = [
     allowedRelations: ['own', 'descendant'],
     expected: collectExpectation,
   },
+  // --- Supervision: the collector's views and tools over a task. ---
+  ...(
+    [
+      ['GET', 'completion'],
+      ['GET', 'completion.xlsx'],
+      ['GET', 'timeline'],
+      ['GET', 'reminders'],
+      ['POST', 'reminders/preview'],
+      ['POST', 'reminders'],
+      ['PUT', 'reminder-settings'],
+    ] as const
+  ).map(
+    ([method, path]): RouteCase => ({
+      name: `supervise (${method} ${path})`,
+      route: `${method} /api/v1/collection-tasks/:id/${path}`,
+      request: async (c, t) => {
+        const url = `/api/v1/collection-tasks/${(await fixtures.issuedNotice(t)).taskId}/${path}`;
+        if (method === 'GET') return c.get(url);
+        if (method === 'PUT') return c.put(url, { enabled: true, daysBefore: [2], time: '09:30', overdue: true });
+        return c.post(url, { message: '请尽快报送' });
+      },
+      allowedRoles: ['campaign_manager'],
+      allowedRelations: ['own', 'descendant'],
+      expected: collectExpectation,
+    }),
+  ),
+  {
+    name: 'read mail templates',
+    route: 'GET /api/v1/mail-templates',
+    request: (c, t) => c.get(`/api/v1/mail-templates?unitId=${t.unitId}`),
+    allowedRoles: ['campaign_manager'],
+    allowedRelations: ['own', 'descendant'],
+  },
+  {
+    name: 'edit a mail template',
+    route: 'PUT /api/v1/mail-templates/:kind',
+    request: (c, t) => c.put('/api/v1/mail-templates/reminder', { unitId: t.unitId, subject: '【催办】{task}', body: '{unit}：请报送。' }),
+    allowedRoles: ['campaign_manager'],
+    allowedRelations: ['own', 'descendant'],
+  },
 ];
 
 /** Routes checked elsewhere that need no target unit, with who may call them. */

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Role } from '../../shared/domain/roles';
 import type { RequiredFile } from '../../shared/forms/definition';
+import type { ReminderSettings } from '../../shared/domain/completion';
 import type { UnitLevel, UnitType } from '../../shared/domain/units';
 
 /**
@@ -276,6 +277,31 @@ export interface CollectionTasksTable {
   assignee_unit_ids: number[] | null;
   routing: ColumnType<RoutingRule[], string | undefined, string>;
   required_files: ColumnType<RequiredFile[], string | undefined, string>;
+  reminder_settings: ColumnType<ReminderSettings, string | undefined, string>;
+}
+
+export interface RemindersTable {
+  id: Generated<string>;
+  task_id: number;
+  unit_id: number;
+  kind: string;
+  auto: Generated<boolean>;
+  message: Generated<string>;
+  sent_by: number | null;
+  sent_at: GeneratedTimestamp;
+  read_at: NullableTimestamp;
+  notification_id: string | null;
+}
+
+export type MailTemplateKind = 'reminder' | 'overdue' | 'return' | 'accept' | 'decision';
+
+export interface MailTemplatesTable {
+  unit_id: number;
+  kind: MailTemplateKind;
+  subject: string;
+  body: string;
+  updated_by: number | null;
+  updated_at: GeneratedTimestamp;
 }
 
 
@@ -409,6 +435,8 @@ export interface MailOutboxTable {
 }
 
 export interface Database {
+  reminders: RemindersTable;
+  mail_templates: MailTemplatesTable;
   forms: FormsTable;
   form_versions: FormVersionsTable;
   task_exceptions: TaskExceptionsTable;

@@ -61,5 +61,9 @@ export async function markNotificationsRead(db: DbOrTx, unitIds: number[], userI
     .where('unit_id', 'in', unitIds)
     .where('read_at', 'is', null);
   if (ids) query = query.where('id', 'in', ids);
-  await query.execute();
+  const read = await query.returning('id').execute();
+  // A reminder counts as read when the unit reads its notification: the sender sees it.
+  if (read.length > 0) {
+    await db.updateTable('reminders').set({ read_at: new Date() }).where('notification_id', 'in', read.map((r) => r.id)).where('read_at', 'is', null).execute();
+  }
 }

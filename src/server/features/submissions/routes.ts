@@ -35,6 +35,7 @@ import * as submissions from './service';
 export const submissionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { db } = ctx;
   const tags = ['submissions'];
+  const publicUrl = ctx.config.publicUrl ?? `http://localhost:${ctx.config.port}`;
 
   app.get(
     '/my-tasks',
@@ -217,7 +218,7 @@ export const submissionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
     async (request) => {
       const { actor } = requireSession(request);
       const { version, comment, itemComments } = request.body;
-      return submissions.presentSubmission(await submissions.review(db, { actor, id: request.params.id, version, action: 'return', comment, itemComments, client: clientOf(request) }));
+      return submissions.presentSubmission(await submissions.review(db, { actor, id: request.params.id, version, action: 'return', comment, itemComments, publicUrl, client: clientOf(request) }));
     },
   );
 
@@ -227,7 +228,7 @@ export const submissionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
     async (request) => {
       const { actor } = requireSession(request);
       return submissions.presentSubmission(
-        await submissions.review(db, { actor, id: request.params.id, version: request.body.version, action: 'accept', comment: request.body.comment ?? null, client: clientOf(request) }),
+        await submissions.review(db, { actor, id: request.params.id, version: request.body.version, action: 'accept', comment: request.body.comment ?? null, publicUrl, client: clientOf(request) }),
       );
     },
   );

@@ -21,6 +21,9 @@ import { withIdempotency } from '../../idempotency';
 import type { ClientInfo } from '../accounts/service';
 import { actorFields, insertAuditEntry } from '../audit/repository';
 import { enqueueMail, insertNotifications } from '../notifications/repository';
+import { templateFor } from '../notifications/templates';
+import { renderMail } from '../../../shared/domain/mail-templates';
+import { formatChinaDate } from '../notices/service';
 import * as repo from './repository';
 import type { TaskWithNotice } from './repository';
 
@@ -294,7 +297,16 @@ export async function loadSubmissionFor(db: DbOrTx, actor: Actor, id: number) {
 
 export async function review(
   db: Db,
-  options: { actor: Actor; id: number; version: number; action: 'return' | 'accept'; comment: string | null; itemComments?: Record<string, string>; client: ClientInfo },
+  options: {
+    actor: Actor;
+    id: number;
+    version: number;
+    action: 'return' | 'accept';
+    comment: string | null;
+    itemComments?: Record<string, string>;
+    publicUrl: string;
+    client: ClientInfo;
+  },
 ) {
   const { actor } = options;
   const { submission, task, collects } = await loadSubmissionFor(db, actor, options.id);
@@ -303,6 +315,15 @@ export async function review(
   const next = assertTransition(submission.status, options.action);
   const comments = { general: options.comment, items: options.itemComments ?? {} };
   const unitContact = await db.selectFrom('units').select(['contact_email', 'short_name']).where('id', '=', submission.unit_id).executeTakeFirstOrThrow();
+  const mail = renderMail(await templateFor(db, task.issuer_unit_id, options.action), {
+    unit: unitContact.short_name,
+    task: task.title,
+    notice: task.notice_title,
+    issuer: task.issuer_name,
+    deadline: formatChinaDate(task.deadline),
+    comment: options.comment ?? '',
+    link: `${options.publicUrl}/tasks/${task.id}`,
+  });
   await db.transaction().execute(async (trx) => {
     const version = submission.version + 1;
     const result = await trx
@@ -326,13 +347,7 @@ export async function review(
     await insertNotifications(trx, [{ unitId: submission.unit_id, kind: `submission_${options.action}`, title: `《${task.title}》${verb}`, body: options.comment ?? '', link: `/tasks/${task.id}` }]);
     if (unitContact.contact_email) {
       await enqueueMail(trx, [
-        {
-          dedupeKey: `submission:${submission.id}:${options.action}:${version}`,
-          to: unitContact.contact_email,
-          subject: `【汇聚】${task.title}${options.action === 'return' ? '：退回修改' : '：审核通过'}`,
-          text: `${unitContact.short_name}：\n\n贵单位报送的《${task.title}》${verb}。${options.comment ? `\n\n意见：${options.comment}` : ''}\n`,
-          unitId: submission.unit_id,
-        },
+        { dedupeKey: `submission:${submission.id}:${options.action}:${version}`, to: unitContact.contact_email, subject: mail.subject, text: mail.body, unitId: submission.unit_id },
       ]);
     }
   });
