@@ -17,6 +17,7 @@ import { fileRoutes } from './features/files/routes';
 import { formRoutes } from './features/forms/routes';
 import { submissionRoutes } from './features/submissions/routes';
 import { supervisionRoutes } from './features/supervision/routes';
+import { statisticsRoutes } from './features/statistics/routes';
 import { noticeRoutes } from './features/notices/routes';
 import { notificationRoutes, outboxRoutes } from './features/notifications/routes';
 import { healthRoutes } from './features/health/routes';
@@ -106,6 +107,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await api.register(formRoutes, { ctx });
       await api.register(submissionRoutes, { ctx });
       await api.register(supervisionRoutes, { ctx });
+      await api.register(statisticsRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -432,6 +432,16 @@ const routeCases: RouteCase[] = [
     allowedRoles: ['campaign_manager'],
     allowedRelations: ['own', 'descendant'],
   },
+  ...(['statistics', 'statistics.xlsx', 'overview'] as const).map(
+    (path): RouteCase => ({
+      name: `campaign ${path}`,
+      route: `GET /api/v1/campaigns/:id/${path}`,
+      request: async (c, t) => c.get(`/api/v1/campaigns/${await fixtures.campaign(t.unitId)}/${path}`),
+      allowedRoles: matrixRoles,
+      // Readable where the campaign is (the unit's subtree and the units below it), counted for the caller's own unit.
+      allowedRelations: ['own', 'descendant', 'ancestor'],
+    }),
+  ),
 ];
 
 /** Routes checked elsewhere that need no target unit, with who may call them. */

@@ -11,6 +11,7 @@ let province: Client;
 let nanjing: Client;
 let suzhou: Client;
 let taskId: number;
+let campaignId: number;
 const year = 2027;
 
 function multipart(file: Buffer, filename: string) {
@@ -32,7 +33,7 @@ beforeAll(async () => {
   province = await signIn(t.app, s.people.province.username, s.people.province.password);
   nanjing = await signIn(t.app, s.people.nanjing.username, s.people.nanjing.password);
   suzhou = await signIn(t.app, s.people.suzhou.username, s.people.suzhou.password);
-  ({ taskId } = await issueJiangsuNotice(province, s.jiangsu.id, { year, deadline: `${year}-05-12`, documentSerial: 55 }));
+  ({ taskId, campaignId } = await issueJiangsuNotice(province, s.jiangsu.id, { year, deadline: `${year}-05-12`, documentSerial: 55 }));
 });
 afterAll(() => t.close());
 
@@ -202,6 +203,28 @@ describe('filling and submitting the Jiangsu form', () => {
     }
     const pdf = await nanjing.get(`/api/v1/submissions/${mine.id}/form.pdf`);
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('counts the submitted activities by module, phase, region and timeliness for the province', async () => {
+    const stats = (await province.get(`/api/v1/campaigns/${campaignId}/statistics`)).json();
+    expect(stats).toMatchObject({ unitName: '江苏省科协', activities: 3, units: 1 });
+    expect(Object.fromEntries(stats.byModule.map((b: { key: string; count: number }) => [b.key, b.count]))).toEqual({ unite: 1, home: 0, serve: 2, open: 0, honour: 1 });
+    expect(stats.byPhase.map((b: { count: number }) => b.count)).toEqual([1, 1, 1]);
+    expect(stats.byRegion).toEqual([{ unitId: s.nanjing.id, key: String(s.nanjing.id), label: '南京市科协', count: 3 }]);
+    expect(stats.scale.expected).toBe(300 + 1200 + 900);
+    expect(stats.timeliness).toEqual([
+      { key: 'on_time', label: '按时报送', count: 1 },
+      { key: 'late', label: '逾期报送', count: 0 },
+    ]);
+    const overview = (await province.get(`/api/v1/campaigns/${campaignId}/overview`)).json();
+    expect(overview).toMatchObject({ activities: 3, expectedParticipants: 2400, completion: { owed: expect.any(Number), submitted: 1 } });
+    expect(overview.latest).toHaveLength(3);
+    // 南京 sees its own subtree only; 苏州 has nothing yet.
+    expect((await nanjing.get(`/api/v1/campaigns/${campaignId}/statistics`)).json()).toMatchObject({ unitName: '南京市科协', activities: 3 });
+    expect((await suzhou.get(`/api/v1/campaigns/${campaignId}/statistics`)).json()).toMatchObject({ unitName: '苏州市科协', activities: 0 });
+    expect((await suzhou.get(`/api/v1/campaigns/${campaignId}/statistics?unitId=${s.nanjing.id}`)).statusCode).toBe(404);
+    const xlsx = await province.get(`/api/v1/campaigns/${campaignId}/statistics.xlsx`);
+    expect(xlsx.statusCode).toBe(200);
   });
 
   it('refuses to edit what was accepted', async () => {
