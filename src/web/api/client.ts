@@ -62,6 +62,10 @@ export interface RequestOptions {
   /** Multipart body (file uploads); the browser sets the content type with its boundary. */
   form?: FormData;
   signal?: AbortSignal;
+  /** Extra request headers (e.g. Idempotency-Key). */
+  headers?: Record<string, string>;
+  /** Let the request outlive the page (a last autosave while the tab closes). */
+  keepalive?: boolean;
   /**
    * A request that may legitimately answer 401 without meaning "your session ended"
    * (signing in, asking whether there is a session, public activation pages).
@@ -107,8 +111,8 @@ async function parseBody(response: Response): Promise<unknown> {
   return undefined;
 }
 
-function headersFor(method: string, json: boolean): Headers {
-  const headers = new Headers({ Accept: 'application/json, application/problem+json', 'Accept-Language': state.language });
+function headersFor(method: string, json: boolean, extra?: Record<string, string>): Headers {
+  const headers = new Headers({ Accept: 'application/json, application/problem+json', 'Accept-Language': state.language, ...extra });
   if (json) headers.set('Content-Type', 'application/json');
   if (method !== 'GET' && method !== 'HEAD' && state.csrfToken) headers.set('X-CSRF-Token', state.csrfToken);
   return headers;
@@ -119,10 +123,11 @@ async function send(method: string, path: string, options: RequestOptions): Prom
   try {
     return await fetch(`/api/v1${path}${buildQuery(options.query)}`, {
       method,
-      headers: headersFor(method, json),
+      headers: headersFor(method, json, options.headers),
       body: options.form ?? (json ? JSON.stringify(options.body) : undefined),
       credentials: 'same-origin',
       signal: options.signal,
+      ...(options.keepalive ? { keepalive: true } : {}),
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
@@ -144,10 +149,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   return (await parseBody(response)) as T;
 }
 
-/** A file from the API (e.g. the roster template), as a blob and the name the server suggests. */
-export async function download(path: string): Promise<{ blob: Blob; filename: string | null }> {
-  const response = await send('GET', path, {});
-  if (!response.ok) return fail(response, {});
+function filenameOf(response: Response): string | null {
   const disposition = response.headers.get('content-disposition') ?? '';
   const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
   const plain = /filename="?([^";]+)"?/i.exec(disposition);
@@ -160,7 +162,53 @@ export async function download(path: string): Promise<{ blob: Blob; filename: st
     }
   }
   filename ??= plain?.[1] ?? null;
-  return { blob: await response.blob(), filename };
+  return filename;
+}
+
+/** A file from the API (e.g. the roster template), as a blob and the name the server suggests. */
+export async function download(path: string): Promise<{ blob: Blob; filename: string | null }> {
+  const response = await send('GET', path, {});
+  if (!response.ok) return fail(response, {});
+  return { blob: await response.blob(), filename: filenameOf(response) };
+}
+
+/**
+ * A large file from the API read chunk by chunk, reporting progress against Content-Length
+ * (`total` is null when the server does not say how long the body is).
+ */
+export async function downloadWithProgress(
+  path: string,
+  onProgress: (received: number, total: number | null) => void,
+  signal?: AbortSignal,
+): Promise<{ blob: Blob; filename: string | null }> {
+  const response = await send('GET', path, { signal });
+  if (!response.ok) return fail(response, {});
+  const length = Number(response.headers.get('content-length'));
+  const total = Number.isFinite(length) && length > 0 ? length : null;
+  const type = response.headers.get('content-type') ?? 'application/octet-stream';
+  if (!response.body) {
+    const blob = await response.blob();
+    onProgress(blob.size, total ?? blob.size);
+    return { blob, filename: filenameOf(response) };
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  let received = 0;
+  onProgress(0, total);
+  for (;;) {
+    let part: ReadableStreamReadResult<Uint8Array<ArrayBuffer>>;
+    try {
+      part = await reader.read();
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'AbortError') throw error;
+      throw new ApiError(0, null, undefined, 'network_error');
+    }
+    if (part.done) break;
+    chunks.push(part.value);
+    received += part.value.byteLength;
+    onProgress(received, total);
+  }
+  return { blob: new Blob(chunks, { type }), filename: filenameOf(response) };
 }
 
 export const api = {

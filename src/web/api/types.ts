@@ -19,6 +19,18 @@ import type {
   recipientsPreview,
   taskView,
 } from '../../shared/contracts/notices';
+import type { formSummary, formTemplateView, formVersionView, formView } from '../../shared/contracts/forms';
+import type {
+  collectedList,
+  collectedSubmission,
+  diffView,
+  formContextView,
+  myTask,
+  myTaskList,
+  revisionView,
+  submissionView,
+  taskDetail,
+} from '../../shared/contracts/submissions';
 
 export type { Problem } from '../../shared/contracts/common';
 export type SessionView = z.infer<typeof sessionView>;
@@ -52,6 +64,22 @@ export type RecipientsPreview = z.infer<typeof recipientsPreview>;
 export type CascadeView = z.infer<typeof cascadeView>;
 export type CascadeNode = z.infer<typeof cascadeNode>;
 export type { AddresseeRule } from '../../shared/domain/addressees';
+export type FormTemplateView = z.infer<typeof formTemplateView>;
+export type FormSummary = z.infer<typeof formSummary>;
+export type FormView = z.infer<typeof formView>;
+export type FormVersionView = z.infer<typeof formVersionView>;
+export type TaskDetail = z.infer<typeof taskDetail>;
+export type FormContextView = z.infer<typeof formContextView>;
+export type SubmissionView = z.infer<typeof submissionView>;
+export type SubmissionStatus = SubmissionView['status'];
+export type MyTask = z.infer<typeof myTask>;
+export type MyTaskList = z.infer<typeof myTaskList>;
+export type MyTaskStatus = MyTask['status'];
+export type CollectedSubmission = z.infer<typeof collectedSubmission>;
+export type CollectedList = z.infer<typeof collectedList>;
+export type RevisionView = z.infer<typeof revisionView>;
+export type DiffView = z.infer<typeof diffView>;
+export type DiffRow = DiffView[number];
 
 /** An uploaded file (POST /files). */
 export interface StoredFileView {

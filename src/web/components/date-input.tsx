@@ -16,17 +16,26 @@ interface DateInputProps {
   allowClear?: boolean;
   style?: CSSProperties;
   status?: 'error' | 'warning';
+  /** The first and last days the calendar offers ('YYYY-MM-DD'); typed dates are checked by validation. */
+  minDate?: string | undefined;
+  maxDate?: string | undefined;
 }
 
 /**
  * A day as the API's 'YYYY-MM-DD' string: an antd DatePicker that accepts typed dates in that
  * format, so form values stay exactly what the request sends.
  */
-export function DateInput({ value, onChange, placeholder, ...rest }: DateInputProps) {
+export function DateInput({ value, onChange, placeholder, minDate, maxDate, ...rest }: DateInputProps) {
   const parsed = value ? dayjs(value, isoDayFormat, true) : null;
+  const bound = (day: string | undefined) => (day ? dayjs(day, isoDayFormat, true) : undefined);
+  const min = bound(minDate);
+  const max = bound(maxDate);
   return (
     <DatePicker
       {...rest}
+      {...(min?.isValid() ? { minDate: min } : {})}
+      {...(max?.isValid() ? { maxDate: max } : {})}
+      {...(min?.isValid() && !parsed ? { defaultPickerValue: min } : {})}
       value={parsed?.isValid() ? parsed : null}
       format={isoDayFormat}
       placeholder={placeholder ?? isoDayFormat}

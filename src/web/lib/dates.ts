@@ -26,6 +26,16 @@ export function formatDayRange(start: string | null | undefined, end: string | n
   return start.slice(0, 4) === end.slice(0, 4) ? `${chineseDate(start)}—${full.replace(/^\d{4}年/, '')}` : `${chineseDate(start)}—${full}`;
 }
 
+/** A short range of days without the year, as the sample forms write it: 5月10日—25日, 5月26日—6月5日. */
+export function shortDayRange(start: string, end: string, language: Locale): string {
+  const a = /^\d{4}-(\d{2})-(\d{2})/.exec(start);
+  const b = /^\d{4}-(\d{2})-(\d{2})/.exec(end);
+  if (!a || !b) return `${start}—${end}`;
+  if (language === 'en') return `${start.slice(5, 10)} – ${end.slice(5, 10)}`;
+  const from = `${Number(a[1])}月${Number(a[2])}日`;
+  return a[1] === b[1] ? `${from}—${Number(b[2])}日` : `${from}—${Number(b[1])}月${Number(b[2])}日`;
+}
+
 /** The China-time calendar day of an instant, as 'YYYY-MM-DD'. */
 export function chinaDay(instant: string | Date): string {
   const time = typeof instant === 'string' ? new Date(instant).getTime() : instant.getTime();

@@ -23,6 +23,9 @@ export function baseDetail(problem: Problem): string {
   return problem.detail;
 }
 
+/** Problems whose field errors each say what is wrong with their field (so the field shows its own message). */
+const fieldProblemCodes = new Set(['validation_failed', 'submission_invalid']);
+
 /** The name paths of every field registered in `form` (Form.List rows included), as 'tasks.1.deadline'. */
 function registeredFields(form: FormInstance): Map<string, (string | number)[]> {
   const names = new Map<string, (string | number)[]>();
@@ -44,7 +47,7 @@ export function applyProblemToForm(form: FormInstance, error: unknown): number {
   const registered = registeredFields(form);
   const byField = new Map<string, { name: (string | number)[]; errors: string[] }>();
   // Beyond plain validation (a taken user name, a wrong current password) the detail says it best.
-  const useDetail = error.problem.code !== 'validation_failed';
+  const useDetail = !fieldProblemCodes.has(error.problem.code);
   for (const fieldError of error.problem.errors) {
     const segments = fieldError.field.split('.');
     let key: string | null = null;

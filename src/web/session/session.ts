@@ -106,6 +106,9 @@ export const campaignManagerRoles: readonly Role[] = rolesHaving('campaigns.mana
 /** Roles that sign for notices their unit receives (notices.acknowledge): they have an inbox. */
 export const acknowledgeRoles: readonly Role[] = rolesHaving('notices.acknowledge');
 
+/** Roles that fill and submit their unit's forms (我的填报任务); a system administrator does not. */
+export const submitterRoles: readonly Role[] = ['unit_admin', 'campaign_manager', 'contact'];
+
 /** The units where the user holds one of `wanted` (each once, in the order of the grants). */
 export function unitsWithRole(session: SessionView, wanted: readonly Role[]): { id: number; name: string }[] {
   const seen = new Map<number, string>();
