@@ -3,7 +3,9 @@ import {
   AuditOutlined,
   CalendarOutlined,
   CarryOutOutlined,
+  FileDoneOutlined,
   FileTextOutlined,
+  FormOutlined,
   InboxOutlined,
   LogoutOutlined,
   SettingOutlined,
@@ -27,6 +29,7 @@ import {
   endSession,
   hasAnyRole,
   setSessionNotice,
+  submitterRoles,
   useRequiredSession,
 } from '../session/session';
 
@@ -41,6 +44,7 @@ export default function AppShell() {
   const isAdmin = hasAnyRole(session, adminRoles);
   const managesCampaigns = hasAnyRole(session, campaignManagerRoles);
   const receivesNotices = hasAnyRole(session, acknowledgeRoles);
+  const submitsTasks = hasAnyRole(session, submitterRoles);
   // The inbox's unread count for the menu badge, refreshed with the notifications.
   const unread = useQuery({
     queryKey: noticeKeys.inboxUnread,
@@ -65,10 +69,12 @@ export default function AppShell() {
           },
         ]
       : []),
+    ...(submitsTasks ? [{ key: '/tasks', icon: <FileDoneOutlined />, label: <Link to="/tasks" data-testid="nav-tasks">{t('nav.tasks')}</Link> }] : []),
     ...(managesCampaigns
       ? [
           { key: '/notices', icon: <FileTextOutlined />, label: <Link to="/notices">{t('nav.notices')}</Link> },
           { key: '/campaigns', icon: <CalendarOutlined />, label: <Link to="/campaigns">{t('nav.campaigns')}</Link> },
+          { key: '/forms', icon: <FormOutlined />, label: <Link to="/forms" data-testid="nav-forms">{t('nav.forms')}</Link> },
         ]
       : []),
     ...(receivesNotices ? [{ key: '/assigned', icon: <CarryOutOutlined />, label: <Link to="/assigned">{t('nav.assigned')}</Link> }] : []),

@@ -19,6 +19,11 @@ const NoticeEditorPage = lazy(() => import('../pages/notices/notice-editor-page'
 const NoticePage = lazy(() => import('../pages/notices/notice-page'));
 const CascadePage = lazy(() => import('../pages/notices/cascade-page'));
 const InboxPage = lazy(() => import('../pages/notices/inbox-page'));
+const FormsPage = lazy(() => import('../pages/forms/forms-page'));
+const FormDesignerPage = lazy(() => import('../pages/forms/form-designer-page'));
+const MyTasksPage = lazy(() => import('../pages/tasks/my-tasks-page'));
+const TaskFillPage = lazy(() => import('../pages/tasks/task-fill-page'));
+const CollectPage = lazy(() => import('../pages/collect/collect-page'));
 
 export function createAppRouter() {
   return createBrowserRouter([
@@ -45,6 +50,11 @@ export function createAppRouter() {
         { path: 'notices/:id', element: <NoticePage /> },
         { path: 'notices/:id/cascade', element: <CascadePage /> },
         { path: 'inbox', element: <InboxPage /> },
+        { path: 'forms', element: <FormsPage /> },
+        { path: 'forms/:id', element: <FormDesignerPage /> },
+        { path: 'tasks', element: <MyTasksPage /> },
+        { path: 'tasks/:id', element: <TaskFillPage /> },
+        { path: 'collect/:taskId', element: <CollectPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],
     },
