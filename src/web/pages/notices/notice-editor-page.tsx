@@ -23,6 +23,7 @@ import { campaignManagerRoles, hasAnyRole, unitsWithRole, useRequiredSession } f
 import { AddresseePicker } from './addressee-picker';
 import { AttachmentsInput, type AttachmentValue } from './attachments-input';
 import { quotedTitle } from './notice-labels';
+import { defaultTaskSettings, TaskSettings, taskSettingsBody, type TaskSettingsValue } from './task-settings';
 import type { RichTextEditorProps } from './rich-text-editor';
 
 // TipTap is loaded with the editor, not before.
@@ -36,7 +37,7 @@ function BodyEditor(props: RichTextEditorProps) {
   );
 }
 
-interface TaskValue {
+interface TaskValue extends Partial<TaskSettingsValue> {
   title: string;
   description: string;
   deadline: string | null;
@@ -44,14 +45,29 @@ interface TaskValue {
   /** Shown, not sent: the upstream notice's deadline for an inherited task. */
   upstreamDeadline?: string | null;
   /**
-   * The task's other settings this editor does not show (form, quota, routing …), sent back as
-   * they came: PUT replaces the whole task list.
+   * The task's other settings this editor does not show (assignees …), sent back as they came:
+   * PUT replaces the whole task list.
    */
   extra?: Record<string, unknown>;
 }
 
 /** Fields of a task view that are either edited here or only shown. */
-const shownTaskFields = new Set(['id', 'title', 'description', 'deadline', 'deadlineDate', 'upstreamTaskId', 'upstreamDeadline', 'deadlineConflict', 'version']);
+const shownTaskFields = new Set([
+  'id',
+  'title',
+  'description',
+  'deadline',
+  'deadlineDate',
+  'upstreamTaskId',
+  'upstreamDeadline',
+  'deadlineConflict',
+  'version',
+  'formVersionId',
+  'quota',
+  'latePolicy',
+  'routing',
+  'requiredFiles',
+]);
 
 function extraOf(task: NoticeTaskView): Record<string, unknown> {
   return Object.fromEntries(Object.entries(task).filter(([key]) => !shownTaskFields.has(key)));
@@ -195,6 +211,11 @@ function initialValues(source: EditorSource, defaultIssuer: number | undefined):
         deadline: task.deadlineDate,
         upstreamTaskId: task.upstreamTaskId,
         upstreamDeadline: task.upstreamDeadline,
+        formVersionId: task.formVersionId,
+        quota: { minItems: task.quota.minItems, maxItems: task.quota.maxItems, onePerPhase: task.quota.onePerPhase },
+        latePolicy: task.latePolicy,
+        routing: task.routing.map((r) => ({ unitTypes: [...r.unitTypes], departmentUnitId: r.departmentUnitId })),
+        requiredFiles: task.requiredFiles.map((f) => ({ ...f, kinds: [...f.kinds] })),
         extra: extraOf(task),
       })),
     };
@@ -240,6 +261,7 @@ function requestBody(values: NoticeFormValues) {
       description: text(task.description),
       deadline: task.deadline ?? '',
       ...(task.upstreamTaskId ? { upstreamTaskId: task.upstreamTaskId } : {}),
+      ...taskSettingsBody(task),
     })),
   };
 }
@@ -524,7 +546,7 @@ function NoticeEditor({ source, onCreated, onReload }: { source: EditorSource; o
         </Card>
 
         <Card size="small" title={t('notices.sectionTasks')} style={{ marginBottom: 16 }} extra={<Typography.Text type="secondary">{t('notices.tasksHint')}</Typography.Text>}>
-          <TasksField form={form} />
+          <TasksField form={form} issuerUnitId={issuerUnitId} />
         </Card>
 
         <Card size="small" title={t('notices.sectionAttachments')} style={{ marginBottom: 16 }}>
@@ -657,7 +679,7 @@ function AddresseeRegenerate({ form, text, onUse }: { form: FormInstance<NoticeF
   );
 }
 
-function TasksField({ form }: { form: FormInstance<NoticeFormValues> }) {
+function TasksField({ form, issuerUnitId }: { form: FormInstance<NoticeFormValues>; issuerUnitId: number | undefined }) {
   const { t } = useTranslation();
   const { language } = useLanguage();
   const shape = taskInput.shape;
@@ -722,12 +744,13 @@ function TasksField({ form }: { form: FormInstance<NoticeFormValues> }) {
                       placeholder={t('notices.taskDescriptionPlaceholder')}
                     />
                   </Form.Item>
+                  <TaskSettings form={form} name={field.name} index={index} issuerUnitId={issuerUnitId} />
                 </div>
               </div>
             );
           })}
           {items.length < 20 && (
-            <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ title: '', description: '', deadline: null })} data-testid="task-add">
+            <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ title: '', description: '', deadline: null, ...defaultTaskSettings() })} data-testid="task-add">
               {t('notices.taskAdd')}
             </Button>
           )}

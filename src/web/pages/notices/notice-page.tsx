@@ -1,6 +1,8 @@
 import {
   ApartmentOutlined,
   CheckOutlined,
+  FormOutlined,
+  InboxOutlined,
   DownloadOutlined,
   EditOutlined,
   FileAddOutlined,
@@ -23,7 +25,7 @@ import { formatDay } from '../../lib/dates';
 import { baseDetail, useErrorText, useReportError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/labels';
 import { contractRules, labelOf, validationText } from '../../lib/validation';
-import { useRequiredSession } from '../../session/session';
+import { campaignManagerRoles, hasAnyRole, useRequiredSession } from '../../session/session';
 import { NoticeDocument } from './notice-document';
 import { NoticeKindTag, NoticeStatusTag, quotedTitle } from './notice-labels';
 
@@ -231,7 +233,9 @@ function NoticeDetail({ notice }: { notice: NoticeView }) {
         <NoticeDocument notice={notice} />
       </div>
 
-      {notice.tasks.length > 0 && <TasksCard notice={notice} onAdjust={(task) => setDialog({ kind: 'deadline', task })} />}
+      {notice.tasks.length > 0 && (
+        <TasksCard notice={notice} canCollect={published && receipt === null && !coIssuer && hasAnyRole(session, campaignManagerRoles)} onAdjust={(task) => setDialog({ kind: 'deadline', task })} />
+      )}
       {notice.coIssuers.length > 0 && <CoIssuersCard notice={notice} />}
 
       {dialog?.kind === 'withdraw' && <WithdrawModal notice={notice} onClose={() => setDialog(null)} onDone={updated} />}
@@ -286,10 +290,12 @@ function ReceiptLine({ notice }: { notice: NoticeView }) {
   );
 }
 
-function TasksCard({ notice, onAdjust }: { notice: NoticeView; onAdjust: (task: NoticeTaskView) => void }) {
+function TasksCard({ notice, canCollect, onAdjust }: { notice: NoticeView; canCollect: boolean; onAdjust: (task: NoticeTaskView) => void }) {
   const { t } = useTranslation();
   const { language } = useLanguage();
   const manages = notice.canWithdraw && notice.status === 'issued';
+  // A unit that received the notice fills its tasks; the issuing side collects them.
+  const fills = notice.receipt !== null && notice.status === 'issued';
   const columns: TableColumnsType<NoticeTaskView> = [
     {
       key: 'title',
@@ -323,16 +329,34 @@ function TasksCard({ notice, onAdjust }: { notice: NoticeView; onAdjust: (task: 
         </Space>
       ),
     },
-    ...(manages
+    ...(manages || fills || canCollect
       ? [
           {
             key: 'actions',
             title: t('common.actions'),
-            width: 130,
+            width: 260,
             render: (_: unknown, task: NoticeTaskView) => (
-              <Button size="small" onClick={() => onAdjust(task)} data-testid="task-adjust-deadline">
-                {t('noticeView.adjustDeadline')}
-              </Button>
+              <Space wrap size={6}>
+                {fills && (
+                  <Link to={`/tasks/${task.id}`} data-testid="task-fill-link">
+                    <Button size="small" type="primary" icon={<FormOutlined />}>
+                      {t('noticeView.fillTask')}
+                    </Button>
+                  </Link>
+                )}
+                {canCollect && (
+                  <Link to={`/collect/${task.id}`} data-testid="task-collect-link">
+                    <Button size="small" icon={<InboxOutlined />}>
+                      {t('noticeView.collectTask')}
+                    </Button>
+                  </Link>
+                )}
+                {manages && (
+                  <Button size="small" onClick={() => onAdjust(task)} data-testid="task-adjust-deadline">
+                    {t('noticeView.adjustDeadline')}
+                  </Button>
+                )}
+              </Space>
             ),
           },
         ]
