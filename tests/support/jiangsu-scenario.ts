@@ -65,7 +65,7 @@ export async function issueJiangsuNotice(
   if (draft.statusCode !== 201) throw new Error(draft.body);
   const issued = await province.post(`/api/v1/notices/${draft.json().id}/issue`, { version: draft.json().version });
   if (issued.statusCode !== 200) throw new Error(issued.body);
-  return { taskId: issued.json().tasks[0].id as number, noticeId: issued.json().id as number, formVersionId: form.json().latest.id as number, campaignId };
+  return { taskId: issued.json().tasks[0].id as number, noticeId: issued.json().id as number, formVersionId: form.json().latest.id as number, campaignId: campaignId as number };
 }
 
 export function jiangsuItem(n: number, year: number, phase: 'p1' | 'p2' | 'p3') {
