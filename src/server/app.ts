@@ -18,6 +18,7 @@ import { formRoutes } from './features/forms/routes';
 import { submissionRoutes } from './features/submissions/routes';
 import { supervisionRoutes } from './features/supervision/routes';
 import { statisticsRoutes } from './features/statistics/routes';
+import { selectionRoutes } from './features/selection/routes';
 import { noticeRoutes } from './features/notices/routes';
 import { notificationRoutes, outboxRoutes } from './features/notifications/routes';
 import { healthRoutes } from './features/health/routes';
@@ -108,6 +109,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await api.register(submissionRoutes, { ctx });
       await api.register(supervisionRoutes, { ctx });
       await api.register(statisticsRoutes, { ctx });
+      await api.register(selectionRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

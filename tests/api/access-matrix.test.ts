@@ -442,6 +442,23 @@ const routeCases: RouteCase[] = [
       allowedRelations: ['own', 'descendant', 'ancestor'],
     }),
   ),
+  {
+    name: 'see the recommendation pool',
+    route: 'GET /api/v1/collection-tasks/:id/recommendation-pool',
+    request: async (c, t) => c.get(`/api/v1/collection-tasks/${(await fixtures.issuedNotice(t)).taskId}/recommendation-pool`),
+    allowedRoles: ['campaign_manager'],
+    allowedRelations: ['own', 'descendant'],
+    expected: collectExpectation,
+  },
+  {
+    name: 'recommend upward',
+    route: 'POST /api/v1/collection-tasks/:id/recommendations',
+    request: async (c, t) => c.post(`/api/v1/collection-tasks/${(await fixtures.issuedNotice(t)).taskId}/recommendations`, { activityId: 1, reason: '推荐理由' }),
+    allowedRoles: ['campaign_manager'],
+    allowedRelations: ['own', 'descendant'],
+    // Past the access check, the fixture task has no task above it to recommend into.
+    expected: (role, relation) => (collectExpectation(role, relation) === 'allow' ? 409 : collectExpectation(role, relation)),
+  },
 ];
 
 /** Routes checked elsewhere that need no target unit, with who may call them. */
@@ -487,6 +504,9 @@ const publicRoutes = new Set([
   'GET /api/v1/submissions/:id/diff',
   'GET /api/v1/submissions/:id/form.docx',
   'GET /api/v1/submissions/:id/form.pdf',
+  // Recommendations need a chain of forwarded tasks: recommendations.test.ts checks who may act.
+  'DELETE /api/v1/recommendations/:id',
+  'GET /api/v1/activities/:id/provenance',
 ]);
 
 let t: TestApp;

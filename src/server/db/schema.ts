@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { Role } from '../../shared/domain/roles';
 import type { RequiredFile } from '../../shared/forms/definition';
 import type { ReminderSettings } from '../../shared/domain/completion';
+import type { RecommendationQuota } from '../../shared/domain/evaluation';
 import type { UnitLevel, UnitType } from '../../shared/domain/units';
 
 /**
@@ -278,6 +279,105 @@ export interface CollectionTasksTable {
   routing: ColumnType<RoutingRule[], string | undefined, string>;
   required_files: ColumnType<RequiredFile[], string | undefined, string>;
   reminder_settings: ColumnType<ReminderSettings, string | undefined, string>;
+  recommendation_quota: ColumnType<RecommendationQuota, string | undefined, string>;
+}
+
+export interface RecommendationsTable {
+  id: Generated<number>;
+  activity_id: number;
+  task_id: number;
+  from_unit_id: number;
+  to_unit_id: number;
+  reason: string;
+  recommended_by: number | null;
+  recommended_at: GeneratedTimestamp;
+  withdrawn_at: NullableTimestamp;
+  withdrawn_by: number | null;
+}
+
+export interface EvaluationRoundsTable {
+  id: Generated<number>;
+  unit_id: number;
+  campaign_id: number | null;
+  source_task_id: number | null;
+  title: string;
+  stage: Generated<'eligibility' | 'review' | 'decision' | 'publicity' | 'announced'>;
+  blind: Generated<boolean>;
+  aggregation: Generated<'mean' | 'trimmed_mean'>;
+  normalise: Generated<boolean>;
+  publicity_days: Generated<number>;
+  publicity_starts_at: NullableTimestamp;
+  publicity_ends_at: NullableTimestamp;
+  commendation_notice_id: number | null;
+  created_by: number | null;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface EvaluationCategoriesTable {
+  id: Generated<number>;
+  round_id: number;
+  name: string;
+  kind: 'activity' | 'unit' | 'person';
+  places: number;
+  sort_order: Generated<number>;
+}
+
+export interface EvaluationCriteriaTable {
+  id: Generated<number>;
+  round_id: number;
+  name: string;
+  weight: ColumnType<string, string | number, string | number>;
+  min_score: ColumnType<string, string | number | undefined, string | number>;
+  max_score: ColumnType<string, string | number | undefined, string | number>;
+  sort_order: Generated<number>;
+}
+
+export interface EvaluationCandidatesTable {
+  id: Generated<number>;
+  category_id: number;
+  activity_id: number | null;
+  unit_id: number;
+  record: ColumnType<Record<string, number>, string | undefined, string>;
+  eligible: boolean | null;
+  eligibility_note: string | null;
+  selected: Generated<boolean>;
+  final_rank: number | null;
+}
+
+export interface EvaluationReviewersTable {
+  round_id: number;
+  user_id: number;
+}
+
+export interface EvaluationAssignmentsTable {
+  candidate_id: number;
+  user_id: number;
+  declined_reason: string | null;
+  submitted_at: NullableTimestamp;
+}
+
+export interface EvaluationScoresTable {
+  candidate_id: number;
+  user_id: number;
+  criterion_id: number;
+  score: ColumnType<string, string | number, string | number>;
+  comment: string | null;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface EvaluationObjectionsTable {
+  id: Generated<number>;
+  round_id: number;
+  candidate_id: number;
+  content: string;
+  contact: string | null;
+  received_at: GeneratedTimestamp;
+  resolution: string | null;
+  upheld: boolean | null;
+  resolved_by: number | null;
+  resolved_at: NullableTimestamp;
 }
 
 export interface RemindersTable {
@@ -435,6 +535,15 @@ export interface MailOutboxTable {
 }
 
 export interface Database {
+  recommendations: RecommendationsTable;
+  evaluation_rounds: EvaluationRoundsTable;
+  evaluation_categories: EvaluationCategoriesTable;
+  evaluation_criteria: EvaluationCriteriaTable;
+  evaluation_candidates: EvaluationCandidatesTable;
+  evaluation_reviewers: EvaluationReviewersTable;
+  evaluation_assignments: EvaluationAssignmentsTable;
+  evaluation_scores: EvaluationScoresTable;
+  evaluation_objections: EvaluationObjectionsTable;
   reminders: RemindersTable;
   mail_templates: MailTemplatesTable;
   forms: FormsTable;

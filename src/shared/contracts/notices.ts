@@ -17,6 +17,12 @@ export const addresseeRule = z.discriminatedUnion('kind', [
 
 export const noticeContact = z.object({ name: requiredText(1, 30), phone: phoneText, email: emailText });
 
+const quotaRange = z.object({ min: z.number().int().min(0).max(100), max: z.number().int().min(0).max(100) });
+export const recommendationQuotaSchema = z.object({
+  default: quotaRange,
+  byUnitType: z.partialRecord(z.enum(unitTypes), quotaRange).default({}),
+});
+
 export const routingRule = z.object({
   unitTypes: z.array(z.enum(unitTypes)).min(1),
   /** A department (or institution) of the collecting unit that receives these submissions. */
@@ -40,6 +46,8 @@ export const taskInput = z.object({
   routing: z.array(routingRule).max(20).default([]),
   /** Files handed in beside the form, e.g. 盖章PDF版 and Word版. */
   requiredFiles: z.array(requiredFileSchema).max(5).default([]),
+  /** How many items each kind of unit below may recommend into this task (择优推荐). */
+  recommendationQuota: recommendationQuotaSchema.optional(),
 });
 
 export const noticeFields = {
@@ -101,6 +109,7 @@ export const taskView = z.object({
   assigneeUnitIds: z.array(z.number().int()).nullable(),
   routing: z.array(routingRule),
   requiredFiles: z.array(requiredFileSchema),
+  recommendationQuota: recommendationQuotaSchema,
   version: z.number().int(),
 });
 

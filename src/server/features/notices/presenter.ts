@@ -60,6 +60,7 @@ export function presentNotice(notice: NoticeRow, parts: NoticeParts, actor: Acto
       assigneeUnitIds: t.assignee_unit_ids,
       routing: t.routing,
       requiredFiles: t.required_files,
+      recommendationQuota: t.recommendation_quota,
       version: t.version,
     })),
     upstream: parts.upstream.map((u) => ({ id: u.id, documentNumber: u.document_number, title: u.title, issuerName: u.issuer_name })),

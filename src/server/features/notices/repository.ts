@@ -2,6 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import type { AddresseeRule } from '../../../shared/domain/addressees';
 import type { DbOrTx } from '../../db/database';
 import type { NoticesTable, RequiredFile, RoutingRule, TaskQuota } from '../../db/schema';
+import type { RecommendationQuota } from '../../../shared/domain/evaluation';
 
 export type NoticeRow = Selectable<NoticesTable> & {
   issuer_path: string;
@@ -89,6 +90,7 @@ export interface TaskRecord {
   assigneeUnitIds: number[] | null;
   routing: RoutingRule[];
   requiredFiles: RequiredFile[];
+  recommendationQuota: RecommendationQuota;
 }
 
 export async function replaceTasks(db: DbOrTx, noticeId: number, tasks: TaskRecord[]) {
@@ -109,6 +111,7 @@ export async function replaceTasks(db: DbOrTx, noticeId: number, tasks: TaskReco
           assignee_unit_ids: t.assigneeUnitIds,
           routing: JSON.stringify(t.routing),
           required_files: JSON.stringify(t.requiredFiles),
+          recommendation_quota: JSON.stringify(t.recommendationQuota),
           sort_order: i,
         })),
       )

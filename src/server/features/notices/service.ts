@@ -98,6 +98,7 @@ async function checkCoIssuers(db: DbOrTx, issuerUnitId: number, unitIds: number[
 }
 
 const noQuota = { minItems: 0, maxItems: null, onePerPhase: false };
+const defaultRecommendationQuota = { default: { min: 0, max: 2 }, byUnitType: {} };
 
 /**
  * The tasks as stored. A task passing on an upstream one keeps the upstream form and quota: the
@@ -118,6 +119,7 @@ async function taskRecords(db: DbOrTx, tasks: UpdateNoticeInput['tasks'], parent
       assigneeUnitIds: t.assigneeUnitIds ?? null,
       routing: t.routing,
       requiredFiles: up ? up.required_files : t.requiredFiles,
+      recommendationQuota: t.recommendationQuota ?? defaultRecommendationQuota,
     };
   });
 }
@@ -506,6 +508,7 @@ export async function forwardNotice(
         assigneeUnitIds: null,
         routing: [],
         requiredFiles: t.required_files,
+        recommendationQuota: defaultRecommendationQuota,
       })),
     );
     await repo.acknowledge(trx, notice.id, unit.id, actor.userId);
