@@ -30,6 +30,13 @@ export function DateInput({ value, onChange, placeholder, minDate, maxDate, ...r
   const bound = (day: string | undefined) => (day ? dayjs(day, isoDayFormat, true) : undefined);
   const min = bound(minDate);
   const max = bound(maxDate);
+  // A date typed in full counts even when the calendar would drop it (leaving the field with
+  // the calendar open, e.g. straight to a dialog's OK button).
+  const commitTyped = (raw: string) => {
+    const text = raw.trim();
+    const typed = dayjs(text, isoDayFormat, true);
+    if (text !== (value ?? '') && typed.isValid() && typed.format(isoDayFormat) === text) onChange?.(text);
+  };
   return (
     <DatePicker
       {...rest}
@@ -40,12 +47,12 @@ export function DateInput({ value, onChange, placeholder, minDate, maxDate, ...r
       format={isoDayFormat}
       placeholder={placeholder ?? isoDayFormat}
       onChange={(day) => onChange?.(day ? day.format(isoDayFormat) : null)}
-      onBlur={(event) => {
-        // A date typed in full counts even when the calendar would drop it (leaving the field with
-        // the calendar open, e.g. straight to a dialog's OK button).
+      onBlur={(event) => commitTyped((event.target as HTMLInputElement).value)}
+      onKeyDown={(event) => {
+        // With bounds the calendar refuses a typed day outside them; it is kept and validation says why.
+        if (event.key !== 'Enter' || (!minDate && !maxDate)) return;
         const text = (event.target as HTMLInputElement).value.trim();
-        const typed = dayjs(text, isoDayFormat, true);
-        if (text !== (value ?? '') && typed.isValid() && typed.format(isoDayFormat) === text) onChange?.(text);
+        if ((minDate && text < minDate) || (maxDate && text > maxDate)) commitTyped(text);
       }}
     />
   );

@@ -43,7 +43,8 @@ function ReviewContent({ detail, submission, onChanged, onReload }: { detail: Ta
   const errorText = useErrorText();
   const [form] = Form.useForm<FillValues>();
   const [initial] = useState(() => toFillValues(submission.values, detail.form!));
-  const [action, setAction] = useState<Action | null>(null);
+  // Item comments and the comment box are there while the submission awaits review; 退回 asks to confirm.
+  const [returning, setReturning] = useState(false);
   const [comment, setComment] = useState('');
   const [commentError, setCommentError] = useState<string | null>(null);
   const [itemComments, setItemComments] = useState<Record<string, string>>({});
@@ -61,7 +62,7 @@ function ReviewContent({ detail, submission, onChanged, onReload }: { detail: Ta
     onSuccess: (view, chosen) => {
       queryClient.setQueryData(submissionKeys.submission(view.id), view);
       void message.success(chosen === 'return' ? t('collect.returned', { unit: view.unitName }) : t('collect.accepted', { unit: view.unitName }));
-      setAction(null);
+      setReturning(false);
       onChanged();
     },
     onError: (error) => {
@@ -85,9 +86,9 @@ function ReviewContent({ detail, submission, onChanged, onReload }: { detail: Ta
     },
   });
 
-  const send = () => {
-    if (!action) return;
-    if (action === 'return') {
+  /** 退回 needs a comment; 通过 takes the comment typed, if any. */
+  const send = (chosen: Action) => {
+    if (chosen === 'return') {
       const parsed = returnBody.shape.comment.safeParse(comment);
       if (!parsed.success) {
         setCommentError(validationText(comment.trim() ? 'too_long' : 'required', 'comment', language, { max: 2000 }));
@@ -95,10 +96,11 @@ function ReviewContent({ detail, submission, onChanged, onReload }: { detail: Ta
       }
     }
     setCommentError(null);
-    review.mutate(action);
+    review.mutate(chosen);
   };
 
   const existing = s.reviewComments;
+  const reviewing = s.status === 'submitted';
   const facts = [
     s.submittedAt ? t('fill.submittedAt', { time: formatDateTime(s.submittedAt, language) }) : null,
     s.routedTo ? t('fill.routedTo', { name: s.routedTo }) : null,
@@ -134,9 +136,9 @@ function ReviewContent({ detail, submission, onChanged, onReload }: { detail: Ta
         context={detail.context}
         mode="readonly"
         initialValues={initial}
-        itemComments={action === 'return' ? undefined : s.status === 'returned' ? (existing?.items ?? undefined) : undefined}
+        itemComments={reviewing ? undefined : s.status === 'returned' ? (existing?.items ?? undefined) : undefined}
         renderItemExtra={
-          action === 'return'
+          reviewing
             ? (itemKey, index) => (
                 <div className="hj-review-item-comment">
                   <Typography.Text strong>{t('collect.itemCommentLabel', { n: index + 1 })}</Typography.Text>
@@ -155,54 +157,54 @@ function ReviewContent({ detail, submission, onChanged, onReload }: { detail: Ta
         }
       />
 
-      {s.status === 'submitted' && (
+      {reviewing && (
         <div className="hj-review-panel" data-testid="review-panel">
-          <Space wrap>
-            <Button
-              icon={<RollbackOutlined />}
-              danger={action === 'return'}
-              type={action === 'return' ? 'primary' : 'default'}
-              onClick={() => setAction('return')}
-              data-testid="review-return"
+          <Form layout="vertical" onFinish={() => send('return')}>
+            <Form.Item
+              label={t('collect.reviewComment')}
+              required={returning}
+              validateStatus={commentError ? 'error' : undefined}
+              help={commentError ?? (returning ? t('collect.returnHint') : t('collect.reviewCommentHint'))}
+              style={{ marginBottom: 12 }}
             >
-              {t('collect.return')}
-            </Button>
-            <Button
-              icon={<CheckOutlined />}
-              type={action === 'accept' ? 'primary' : 'default'}
-              onClick={() => setAction('accept')}
-              data-testid="review-accept"
-            >
-              {t('collect.accept')}
-            </Button>
-          </Space>
-          {action && (
-            <Form layout="vertical" style={{ marginTop: 12 }} onFinish={send}>
-              <Form.Item
-                label={action === 'return' ? t('collect.returnComment') : t('collect.acceptComment')}
-                required={action === 'return'}
-                validateStatus={commentError ? 'error' : undefined}
-                help={commentError ?? (action === 'return' ? t('collect.returnHint') : undefined)}
-              >
-                <Input.TextArea
-                  autoSize={{ minRows: 2, maxRows: 6 }}
-                  maxLength={2000}
-                  value={comment}
-                  onChange={(e) => {
-                    setComment(e.target.value);
-                    setCommentError(null);
-                  }}
-                  data-testid="review-comment-input"
-                />
-              </Form.Item>
-              <Space>
-                <Button type="primary" danger={action === 'return'} htmlType="submit" loading={review.isPending} data-testid="review-submit">
-                  {action === 'return' ? t('collect.returnSubmit') : t('collect.acceptSubmit')}
-                </Button>
-                <Button onClick={() => setAction(null)}>{t('common.cancel')}</Button>
-              </Space>
-            </Form>
-          )}
+              <Input.TextArea
+                autoSize={{ minRows: 2, maxRows: 6 }}
+                maxLength={2000}
+                value={comment}
+                onChange={(e) => {
+                  setComment(e.target.value);
+                  setCommentError(null);
+                }}
+                data-testid="review-comment-input"
+              />
+            </Form.Item>
+            <Space wrap>
+              {returning ? (
+                <>
+                  <Button type="primary" danger htmlType="submit" icon={<RollbackOutlined />} loading={review.isPending} data-testid="review-submit">
+                    {t('collect.returnSubmit')}
+                  </Button>
+                  <Button onClick={() => setReturning(false)}>{t('common.cancel')}</Button>
+                </>
+              ) : (
+                <>
+                  <Button danger icon={<RollbackOutlined />} onClick={() => setReturning(true)} data-testid="review-return">
+                    {t('collect.return')}
+                  </Button>
+                  <Button
+                    type="primary"
+                    icon={<CheckOutlined />}
+                    loading={review.isPending && review.variables === 'accept'}
+                    disabled={review.isPending}
+                    onClick={() => send('accept')}
+                    data-testid="review-accept"
+                  >
+                    {t('collect.accept')}
+                  </Button>
+                </>
+              )}
+            </Space>
+          </Form>
         </div>
       )}
       <RevisionsDrawer submissionId={s.id} open={historyOpen} onClose={() => setHistoryOpen(false)} />

@@ -261,7 +261,7 @@ function DefinitionEditor({ form }: { form: FormInstance }) {
       </Card>
 
       <Card size="small" title={t('forms.unitSections')} extra={<Typography.Text type="secondary">{t('forms.unitSectionsHint')}</Typography.Text>} style={{ marginBottom: 12 }}>
-        <SectionsList form={form} listName={['definition', 'unitSections']} abs={['definition', 'unitSections']} minCount={0} taken={taken} />
+        <SectionsList form={form} listName={['definition', 'unitSections']} abs={['definition', 'unitSections']} minCount={0} taken={taken} lastIsPrimary={!hasGroup} />
       </Card>
 
       <Card
@@ -287,7 +287,7 @@ function DefinitionEditor({ form }: { form: FormInstance }) {
             <Form.Item name={['definition', 'itemGroup', 'label']} label={t('forms.itemLabel')} extra={t('forms.itemLabelExtra')}>
               <Input maxLength={30} data-testid="form-item-label" style={{ maxWidth: 320 }} />
             </Form.Item>
-            <SectionsList form={form} listName={['definition', 'itemGroup', 'sections']} abs={['definition', 'itemGroup', 'sections']} minCount={1} taken={taken} />
+            <SectionsList form={form} listName={['definition', 'itemGroup', 'sections']} abs={['definition', 'itemGroup', 'sections']} minCount={1} taken={taken} lastIsPrimary />
           </>
         ) : (
           <Typography.Text type="secondary">{t('forms.noItemGroup')}</Typography.Text>
@@ -297,7 +297,25 @@ function DefinitionEditor({ form }: { form: FormInstance }) {
   );
 }
 
-function SectionsList({ form, listName, abs, minCount, taken }: { form: FormInstance; listName: NamePath; abs: NamePath; minCount: number; taken: () => Set<string> }) {
+/**
+ * The sections of one part of the form. `lastIsPrimary`: the last section's "add field" button is
+ * the designer's one `form-field-add` (a new field lands at the very end of the form).
+ */
+function SectionsList({
+  form,
+  listName,
+  abs,
+  minCount,
+  taken,
+  lastIsPrimary,
+}: {
+  form: FormInstance;
+  listName: NamePath;
+  abs: NamePath;
+  minCount: number;
+  taken: () => Set<string>;
+  lastIsPrimary: boolean;
+}) {
   const { t } = useTranslation();
   return (
     <Form.List name={listName}>
@@ -327,7 +345,7 @@ function SectionsList({ form, listName, abs, minCount, taken }: { form: FormInst
               <Form.Item name={[section.name, 'note']} label={t('forms.sectionNote')} style={{ marginBottom: 8 }}>
                 <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} maxLength={500} placeholder={t('forms.sectionNotePlaceholder')} data-testid="form-section-note" />
               </Form.Item>
-              <FieldsList form={form} listName={[section.name, 'fields']} abs={[...abs, section.name, 'fields']} taken={taken} />
+              <FieldsList form={form} listName={[section.name, 'fields']} abs={[...abs, section.name, 'fields']} taken={taken} primary={lastIsPrimary && index === sections.length - 1} />
             </div>
           ))}
           <Button type="dashed" size="small" icon={<PlusOutlined />} data-testid="form-section-add" onClick={() => add({ title: '', fields: [newField(taken(), t)] })}>
@@ -339,7 +357,7 @@ function SectionsList({ form, listName, abs, minCount, taken }: { form: FormInst
   );
 }
 
-function FieldsList({ form, listName, abs, taken }: { form: FormInstance; listName: NamePath; abs: NamePath; taken: () => Set<string> }) {
+function FieldsList({ form, listName, abs, taken, primary }: { form: FormInstance; listName: NamePath; abs: NamePath; taken: () => Set<string>; primary: boolean }) {
   const { t } = useTranslation();
   return (
     <Form.List name={listName}>
@@ -357,7 +375,7 @@ function FieldsList({ form, listName, abs, taken }: { form: FormInstance; listNa
               onMove={(to) => move(index, to)}
             />
           ))}
-          <Button type="dashed" size="small" icon={<PlusOutlined />} data-testid="form-field-add" onClick={() => add(newField(taken(), t))}>
+          <Button type="dashed" size="small" icon={<PlusOutlined />} data-testid={primary ? 'form-field-add' : 'form-field-add-section'} onClick={() => add(newField(taken(), t))}>
             {t('forms.fieldAdd')}
           </Button>
         </div>

@@ -104,7 +104,8 @@ export function TaskSettings({ form, name, index, issuerUnitId }: { form: FormIn
   const version = useQuery({
     queryKey: formKeys.version(formVersionId ?? 0),
     queryFn: () => fetchFormVersion(formVersionId!),
-    enabled: !!formVersionId,
+    // An upstream form may belong to a unit this one cannot see: it is only named, not fetched.
+    enabled: !!formVersionId && !inherited,
     retry: false,
     staleTime: Infinity,
   });

@@ -409,7 +409,7 @@ function TaskFill({ detail, onReload }: { detail: TaskDetail; onReload: () => Pr
           maxItems={quota.maxItems}
           upload={mode === 'edit' ? upload : undefined}
           onChange={onChange}
-          itemsHeader={<QuotaSummary state={quotaInfo} label={definition.itemGroup?.label ?? ''} problems={problems.get('items')} />}
+          itemsHeader={<QuotaSummary state={quotaInfo} label={definition.itemGroup?.label ?? ''} problems={serverProblems.get('items')} />}
         />
       </Card>
 
