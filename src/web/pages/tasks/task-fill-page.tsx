@@ -20,6 +20,7 @@ import {
   toFillValues,
   type FillValues,
   type ProblemMap,
+  type QuotaState,
 } from '../../components/submission-form/values';
 import { formatDay } from '../../lib/dates';
 import { baseDetail, isSessionEnd, useErrorText, useReportError } from '../../lib/errors';
@@ -97,7 +98,15 @@ function TaskFill({ detail, onReload }: { detail: TaskDetail; onReload: () => Pr
   const [saveState, setSaveState] = useState<SaveState>(detail.submission ? { kind: 'saved', at: new Date(detail.submission.updatedAt) } : { kind: 'idle' });
   const [clientProblems, setClientProblems] = useState<ProblemMap>(emptyProblems);
   const [serverProblems, setServerProblems] = useState<ProblemMap>(emptyProblems);
-  const [current, setCurrent] = useState<SubmissionValues>(() => fromFillValues(initial, definition));
+  const [quotaInfo, setQuotaInfo] = useState<QuotaState>(() => quotaState(definition, ctx, quota, fromFillValues(initial, definition)));
+  /** The quota summary follows the items (a new state only when it says something else). */
+  const updateQuota = useCallback(
+    (values: SubmissionValues) => {
+      const next = quotaState(definition, ctx, quota, values);
+      setQuotaInfo((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next));
+    },
+    [definition, ctx, quota],
+  );
   const [submitting, setSubmitting] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [openedAt] = useState(() => Date.now());
@@ -226,16 +235,17 @@ function TaskFill({ detail, onReload }: { detail: TaskDetail; onReload: () => Pr
     window.clearTimeout(e.checkTimer);
     e.checkTimer = window.setTimeout(() => {
       const values = readValues();
-      setCurrent(values);
+      updateQuota(values);
       setProblemsFrom(values);
     }, checkDelayMs);
     setServerProblems((prev) => (prev.size === 0 ? prev : emptyProblems));
     if (mode !== 'edit') return;
     e.dirty = true;
-    setSaveState((s) => (s.kind === 'saving' ? s : { kind: 'dirty' }));
+    // Same state object when nothing changes: typing does not re-render the whole form.
+    setSaveState((s) => (s.kind === 'saving' || s.kind === 'dirty' ? s : { kind: 'dirty' }));
     window.clearTimeout(e.timer);
     e.timer = window.setTimeout(() => void save(), autosaveDelayMs);
-  }, [mode, readValues, setProblemsFrom, save]);
+  }, [mode, readValues, setProblemsFrom, updateQuota, save]);
 
   // Leaving the page (another route, a hidden or closing tab) saves what is pending.
   useEffect(() => {
@@ -290,7 +300,7 @@ function TaskFill({ detail, onReload }: { detail: TaskDetail; onReload: () => Pr
       }
       e.checkMode = 'submit';
       const values = readValues();
-      setCurrent(values);
+      updateQuota(values);
       const found = setProblemsFrom(values);
       if (found.size > 0) {
         void message.error(t('fill.fixProblems', { count: found.size }));
@@ -340,7 +350,6 @@ function TaskFill({ detail, onReload }: { detail: TaskDetail; onReload: () => Pr
   };
 
   const deadlinePassed = openedAt > new Date(detail.task.deadline).getTime();
-  const quotaInfo = quotaState(definition, ctx, quota, current);
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%', maxWidth: 1080 }}>
@@ -351,7 +360,7 @@ function TaskFill({ detail, onReload }: { detail: TaskDetail; onReload: () => Pr
               {detail.task.title}
             </Typography.Title>
             <Space wrap>
-              <SubmissionStatusTag status={status ?? 'not_started'} data-testid="submission-status" />
+              {detail.submitter && <SubmissionStatusTag status={status ?? 'not_started'} data-testid="submission-status" />}
               {submission && (
                 <Button icon={<HistoryOutlined />} onClick={() => setHistoryOpen(true)} data-testid="revisions-open">
                   {t('fill.history')}
@@ -409,7 +418,7 @@ function TaskFill({ detail, onReload }: { detail: TaskDetail; onReload: () => Pr
           maxItems={quota.maxItems}
           upload={mode === 'edit' ? upload : undefined}
           onChange={onChange}
-          itemsHeader={<QuotaSummary state={quotaInfo} label={definition.itemGroup?.label ?? ''} problems={serverProblems.get('items')} />}
+          itemsHeader={detail.submitter ? <QuotaSummary state={quotaInfo} label={definition.itemGroup?.label ?? ''} problems={serverProblems.get('items')} /> : undefined}
         />
       </Card>
 
