@@ -19,6 +19,7 @@ import { submissionRoutes } from './features/submissions/routes';
 import { supervisionRoutes } from './features/supervision/routes';
 import { statisticsRoutes } from './features/statistics/routes';
 import { selectionRoutes } from './features/selection/routes';
+import { evaluationRoutes } from './features/selection/evaluation-routes';
 import { noticeRoutes } from './features/notices/routes';
 import { notificationRoutes, outboxRoutes } from './features/notifications/routes';
 import { healthRoutes } from './features/health/routes';
@@ -110,6 +111,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await api.register(supervisionRoutes, { ctx });
       await api.register(statisticsRoutes, { ctx });
       await api.register(selectionRoutes, { ctx });
+      await api.register(evaluationRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -459,6 +459,37 @@ const routeCases: RouteCase[] = [
     // Past the access check, the fixture task has no task above it to recommend into.
     expected: (role, relation) => (collectExpectation(role, relation) === 'allow' ? 409 : collectExpectation(role, relation)),
   },
+  // --- Evaluation rounds: run by the organiser's campaign managers. ---
+  {
+    name: 'create an evaluation round',
+    route: 'POST /api/v1/evaluation-rounds',
+    request: (c, t) => c.post('/api/v1/evaluation-rounds', roundBody(t.unitId)),
+    allowedRoles: ['campaign_manager'],
+    allowedRelations: ['own', 'descendant'],
+  },
+  ...(
+    [
+      ['GET', ''],
+      ['GET', '/results'],
+      ['GET', '/objections'],
+      ['PUT', '/reviewers'],
+      ['POST', '/assign'],
+      ['POST', '/stage'],
+    ] as const
+  ).map(
+    ([method, path]): RouteCase => ({
+      name: `run an evaluation round (${method} ${path || '/'})`,
+      route: `${method} /api/v1/evaluation-rounds/:id${path}`,
+      request: async (c, t) => {
+        const url = `/api/v1/evaluation-rounds/${await fixtures.round(t.unitId)}${path}`;
+        if (method === 'GET') return c.get(url);
+        if (method === 'PUT') return c.put(url, { userIds: [] });
+        return c.post(url, path === '/assign' ? { perCandidate: 1 } : { to: 'review' });
+      },
+      allowedRoles: ['campaign_manager'],
+      allowedRelations: ['own', 'descendant'],
+    }),
+  ),
 ];
 
 /** Routes checked elsewhere that need no target unit, with who may call them. */
@@ -475,6 +506,7 @@ const scopeRoutes: { route: string; url: string; allowedRoles: Role[]; method?: 
   { route: 'GET /api/v1/my-tasks', url: '/api/v1/my-tasks', allowedRoles: matrixRoles },
   // Only system administrators read the mail outbox.
   { route: 'GET /api/v1/outbox', url: '/api/v1/outbox', allowedRoles: [] },
+  { route: 'GET /api/v1/my-reviews', url: '/api/v1/my-reviews', allowedRoles: matrixRoles },
   { route: 'GET /api/v1/units/roots', url: '/api/v1/units/roots', allowedRoles: matrixRoles },
   { route: 'GET /api/v1/units/search', url: '/api/v1/units/search?q=科协', allowedRoles: matrixRoles },
   { route: 'GET /api/v1/units/import-template.xlsx', url: '/api/v1/units/import-template.xlsx', allowedRoles: matrixRoles },
@@ -507,6 +539,20 @@ const publicRoutes = new Set([
   // Recommendations need a chain of forwarded tasks: recommendations.test.ts checks who may act.
   'DELETE /api/v1/recommendations/:id',
   'GET /api/v1/activities/:id/provenance',
+  // The evaluation flow needs candidates, experts and stages: recommendations.test.ts walks it.
+  'POST /api/v1/evaluation-rounds/:id/candidates/propose',
+  'PATCH /api/v1/evaluation-candidates/:id/eligibility',
+  'PUT /api/v1/evaluation-candidates/:id/reviewers',
+  'PUT /api/v1/my-reviews/:id/scores',
+  'POST /api/v1/my-reviews/:id/decline',
+  'PUT /api/v1/evaluation-rounds/:id/decision',
+  'POST /api/v1/evaluation-objections/:id/resolve',
+  'POST /api/v1/evaluation-rounds/:id/commendation',
+  'GET /api/v1/evaluation-rounds/:id/mailing.xlsx',
+  'GET /api/v1/evaluation-rounds/:id/labels.pdf',
+  // Public by design: the 公示 list and its objection channel (no personal data; see the test).
+  'GET /api/v1/public/publicity/:id',
+  'POST /api/v1/public/publicity/:id/objections',
 ]);
 
 let t: TestApp;
@@ -555,6 +601,15 @@ async function arrange(role: Role, relation: Relation) {
   return {
     client,
     target: { unitId: targetUnit.id, userId: targetUser.id, version: targetUnit.version, userVersion: 1, spareParentId: spareParent.id, callerUnitId: city.id },
+  };
+}
+
+function roundBody(unitId: number) {
+  return {
+    unitId,
+    title: '矩阵测试评选',
+    categories: [{ name: '优秀组织单位', kind: 'unit', places: 1 }],
+    criteria: [{ name: '综合', weight: 1 }],
   };
 }
 
@@ -624,6 +679,14 @@ const fixtures = {
       .returning('id')
       .executeTakeFirstOrThrow();
     return { noticeId, taskId: task.id, reachedUnitId: child.id };
+  },
+  async round(unitId: number) {
+    const round = await t.db
+      .insertInto('evaluation_rounds')
+      .values({ unit_id: unitId, title: '矩阵测试评选' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return round.id;
   },
   async form(unitId: number) {
     const formId = await insertForm(t.db, { unitId, name: '样表', templateKey: null, createdBy: null });

@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, regionalUnit, rootUnit } from '../support/factories';
 import { createTestApp, signIn, type Client, type TestApp } from '../support/test-app';
+import { convertWithLibreOffice, libreOfficeAvailable, pdfToText, pdfToTextAvailable } from '../support/libreoffice';
 
 let t: TestApp;
 const clients: Record<string, Client> = {};
 const tasks: Record<string, number> = {};
 const activities: number[] = [];
+const provinceIds: number[] = [];
+const experts: Record<string, { id: number; client: Client }> = {};
+let nationalNoticeActivity = 0;
 
 async function forward(client: Client, noticeId: number, documentNumber: string, deadline: string, quota?: unknown) {
   const draft = (await client.post(`/api/v1/notices/${noticeId}/forward`, {})).json();
@@ -44,12 +48,20 @@ beforeAll(async () => {
     const user = await createUser(t.db, unit.id, [...roles]);
     clients[key] = await signIn(t.app, user.username, user.password);
   }
+  const zhejiang = await regionalUnit(t.db, '33');
+  const anhui = await regionalUnit(t.db, '34');
+  provinceIds.push(units.jiangsu.id, zhejiang.id, anhui.id);
+  await t.db.updateTable('units').set({ mailing_address: '浙江省杭州市西湖区某路1号', contact_name: '钱江', contact_mobile: '13700000001' }).where('id', '=', zhejiang.id).execute();
+  for (const [key, unit] of [['shanghai-expert', await regionalUnit(t.db, '31')], ['jiangsu-expert', units.jiangsu], ['beijing-expert', await regionalUnit(t.db, '11')]] as const) {
+    const expert = await createUser(t.db, unit.id, ['reviewer']);
+    experts[key] = { id: expert.id, client: await signIn(t.app, expert.username, expert.password) };
+  }
   const form = await clients.national!.post('/api/v1/forms', { unitId: units.national.id, name: '特色亮点活动', templateKey: 'shandong_featured_activity' });
   const draft = await clients.national!.post('/api/v1/notices', {
     issuerUnitId: units.national.id,
     documentNumber: '科协发〔2027〕9号',
     title: '关于开展2027年“全国科技工作者日”活动的通知',
-    addresseeRules: [{ kind: 'units_of_type', unitType: 'regional_association', level: 'provincial', scope: 'children' }],
+    addresseeRules: [{ kind: 'units', unitIds: [units.jiangsu.id, zhejiang.id, anhui.id] }],
     tasks: [
       {
         title: '特色亮点活动',
@@ -109,6 +121,7 @@ describe('the recommendation chain', () => {
     expect(pool.items.every((i: { source: string; recommendedByUnit: string }) => i.source === 'recommended' && i.recommendedByUnit === '南京市科协')).toBe(true);
     expect(pool.upperTask).toMatchObject({ issuerName: '中国科协', quota: { max: 1 } });
     const chosen = pool.items[0].activityId;
+    nationalNoticeActivity = chosen;
     expect((await clients.jiangsu!.post(`/api/v1/collection-tasks/${tasks.jiangsu}/recommendations`, { activityId: chosen, reason: '全省最具代表性' })).statusCode).toBe(201);
     // Something never recommended to 江苏 cannot be recommended by it.
     const notInPool = await clients.jiangsu!.post(`/api/v1/collection-tasks/${tasks.jiangsu}/recommendations`, { activityId: activities[2], reason: '越级' });
@@ -140,3 +153,149 @@ describe('the recommendation chain', () => {
     expect(audit.map((a) => a.action).filter((a) => a === 'recommendation.withdraw')).toHaveLength(1);
   });
 });
+
+describe('the national evaluation round', () => {
+  let roundId: number;
+  let categories: { id: number; name: string; kind: string }[] = [];
+
+  it('proposes candidates from the recommended pool and the provinces, with their records', async () => {
+    const created = await clients.national!.post('/api/v1/evaluation-rounds', {
+      unitId: (await rootUnit(t.db)).id,
+      title: '2027年“全国科技工作者日”活动评选',
+      sourceTaskId: tasks.national,
+      categories: [
+        { name: '优秀组织单位', kind: 'unit', places: 2 },
+        { name: '优秀活动案例', kind: 'activity', places: 1 },
+      ],
+      criteria: [
+        { name: '组织实施', weight: 0.6, minScore: 0, maxScore: 100 },
+        { name: '成效影响', weight: 0.4, minScore: 0, maxScore: 100 },
+      ],
+      publicityDays: 5,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    roundId = created.json().id;
+    categories = created.json().categories;
+    expect((await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/candidates/propose`)).json().added).toBe(4);
+    const round = (await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}`)).json();
+    const jiangsu = round.candidates.find((c: { unitId: number; activityId: number | null }) => c.unitId === provinceIds[0] && c.activityId === null);
+    expect(jiangsu.record).toMatchObject({ recommendedUp: 1 });
+    expect(jiangsu.record.activitiesHeld).toBeGreaterThanOrEqual(3);
+    const activity = round.candidates.find((c: { activityId: number | null }) => c.activityId === nationalNoticeActivity);
+    expect(activity.title).toMatch(/科普活动$/);
+    // 江苏 and 省 experts cannot run the round.
+    expect((await experts['jiangsu-expert']!.client.get(`/api/v1/evaluation-rounds/${roundId}`)).statusCode).toBe(404);
+  });
+
+  it('assigns three experts with balanced load, never 江苏’s expert to 江苏’s candidates', async () => {
+    const ids = Object.values(experts).map((e) => e.id);
+    expect((await clients.national!.put(`/api/v1/evaluation-rounds/${roundId}/reviewers`, { userIds: ids })).statusCode).toBe(200);
+    await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/stage`, { to: 'review' });
+    const assigned = (await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/assign`, { perCandidate: 2 })).json();
+    expect(assigned).toEqual({ assignments: 8, shortfall: [] });
+    const round = (await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}`)).json();
+    const jiangsuCandidates = round.candidates.filter((c: { unitId: number; title: string }) => c.unitId === provinceIds[0] || c.title.endsWith('科普活动'));
+    expect(jiangsuCandidates).toHaveLength(2);
+    for (const c of jiangsuCandidates) expect(c.reviewers.map((r: { userId: number }) => r.userId)).not.toContain(experts['jiangsu-expert']!.id);
+    const loads = round.reviewers.map((r: { assigned: number }) => r.assigned);
+    expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(1);
+    // Assigning 江苏’s expert to 江苏 by hand is refused too.
+    const manual = await clients.national!.put(`/api/v1/evaluation-candidates/${jiangsuCandidates[0].id}/reviewers`, { userIds: [experts['jiangsu-expert']!.id] });
+    expect(manual.statusCode).toBe(409);
+    expect(manual.json().code).toBe('evaluation_conflict');
+  });
+
+  it('takes scores in range and ranks with a tie flagged', async () => {
+    const plan: Record<number, [number, number]> = { [provinceIds[0]!]: [90, 90], [provinceIds[1]!]: [80, 85], [provinceIds[2]!]: [80, 85] };
+    for (const expert of Object.values(experts)) {
+      const reviews = (await expert.client.get('/api/v1/my-reviews')).json();
+      for (const review of reviews) {
+        const unitId = (await t.db.selectFrom('evaluation_candidates').select('unit_id').where('id', '=', review.candidateId).executeTakeFirstOrThrow()).unit_id;
+        const [a, b] = plan[unitId] ?? [88, 92];
+        const tooHigh = await expert.client.put(`/api/v1/my-reviews/${review.candidateId}/scores`, { scores: [{ criterionId: review.criteria[0].id, score: 101 }], submit: false });
+        expect(tooHigh.statusCode).toBe(422);
+        const ok = await expert.client.put(`/api/v1/my-reviews/${review.candidateId}/scores`, {
+          scores: [
+            { criterionId: review.criteria[0].id, score: a },
+            { criterionId: review.criteria[1].id, score: b },
+          ],
+          comment: '组织有力',
+          submit: true,
+        });
+        expect(ok.statusCode, ok.body).toBe(200);
+      }
+    }
+    const results = (await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}/results`)).json();
+    const units = results.find((r: { categoryName: string }) => r.categoryName === '优秀组织单位').ranking;
+    expect(units.map((r: { rank: number; tied: boolean; score: number }) => [r.rank, r.tied, r.score])).toEqual([
+      [1, false, 90],
+      [2, true, 82],
+      [2, true, 82],
+    ]);
+    expect(units.every((r: { reviews: number }) => r.reviews === 2)).toBe(true);
+  });
+
+  it('decides within the places, runs a 5-day publicity with an objection resolved, then announces', async () => {
+    await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/stage`, { to: 'decision' });
+    const results = (await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}/results`)).json();
+    const unitCategory = results.find((r: { categoryName: string }) => r.categoryName === '优秀组织单位');
+    const activityCategory = results.find((r: { categoryName: string }) => r.categoryName === '优秀活动案例');
+    const tooMany = await clients.national!.put(`/api/v1/evaluation-rounds/${roundId}/decision`, { categoryId: unitCategory.categoryId, candidateIds: unitCategory.ranking.map((r: { candidateId: number }) => r.candidateId) });
+    expect(tooMany.statusCode).toBe(422);
+    expect(tooMany.json().detail).toContain('“优秀组织单位”最多评出 2 个');
+    // The tie is broken by the decision: 浙江 over 安徽.
+    const zhejiang = unitCategory.ranking.find((r: { unitName: string }) => r.unitName === '浙江省科协');
+    const first = unitCategory.ranking[0];
+    expect((await clients.national!.put(`/api/v1/evaluation-rounds/${roundId}/decision`, { categoryId: unitCategory.categoryId, candidateIds: [first.candidateId, zhejiang.candidateId] })).statusCode).toBe(200);
+    expect((await clients.national!.put(`/api/v1/evaluation-rounds/${roundId}/decision`, { categoryId: activityCategory.categoryId, candidateIds: [activityCategory.ranking[0].candidateId] })).statusCode).toBe(200);
+
+    const publicityStage = (await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/stage`, { to: 'publicity' })).json();
+    const days = (Date.parse(publicityStage.publicityEndsAt) - Date.parse(publicityStage.publicityStartsAt)) / 86_400_000;
+    expect(days).toBe(5);
+    const list = await t.app.inject({ method: 'GET', url: `/api/v1/public/publicity/${roundId}` });
+    expect(list.statusCode).toBe(200);
+    expect(list.body).not.toMatch(/1370000000|@example|西湖区/);
+    expect(list.json().categories.map((c: { candidates: unknown[] }) => c.candidates.length)).toEqual([2, 1]);
+    const objection = await t.app.inject({ method: 'POST', url: `/api/v1/public/publicity/${roundId}/objections`, payload: { candidateId: zhejiang.candidateId, content: '该单位活动存在重复申报', contact: '138****0000' } });
+    expect(objection.statusCode, objection.body).toBe(201);
+    // Announcing waits for the publicity to end and the objection to be resolved.
+    expect((await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/stage`, { to: 'announced' })).statusCode).toBe(409);
+    await t.db.updateTable('evaluation_rounds').set({ publicity_ends_at: new Date(Date.now() - 1000) }).where('id', '=', roundId).execute();
+    const blocked = await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/stage`, { to: 'announced' });
+    expect(blocked.json().code).toBe('evaluation_objections_open');
+    const objections = (await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}/objections`)).json();
+    expect((await clients.national!.post(`/api/v1/evaluation-objections/${objections[0].id}/resolve`, { resolution: '经核实，不存在重复申报', upheld: false })).statusCode).toBe(200);
+    const announced = await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/stage`, { to: 'announced' });
+    expect(announced.json().stage).toBe('announced');
+  });
+
+  it('generates the 通报 as a notice (Word through LibreOffice) and the plaque mailing, audited', async () => {
+    const { noticeId } = (await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/commendation`)).json();
+    const notice = (await clients.national!.get(`/api/v1/notices/${noticeId}`)).json();
+    expect(notice.title).toContain('通报表扬');
+    expect(notice.bodyHtml).toContain('浙江省科学技术协会');
+    const saved = await clients.national!.put(`/api/v1/notices/${noticeId}`, { ...pickNotice(notice), documentNumber: '科协发〔2027〕30号' });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const issued = await clients.national!.post(`/api/v1/notices/${noticeId}/issue`, { version: saved.json().version });
+    expect(issued.statusCode, issued.body).toBe(200);
+    const docx = await clients.national!.get(`/api/v1/notices/${noticeId}/document.docx`);
+    if (libreOfficeAvailable()) {
+      const text = (await pdfToText(await convertWithLibreOffice(docx.rawPayload, 'docx', 'pdf'))).replace(/\s+/g, '');
+      expect(text).toContain('优秀组织单位');
+      expect(text).toContain('浙江省科学技术协会');
+    }
+    const labels = await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}/labels.pdf`);
+    expect(labels.statusCode).toBe(200);
+    if (pdfToTextAvailable()) expect((await pdfToText(labels.rawPayload)).replace(/\s+/g, '')).toContain('浙江省杭州市西湖区某路1号');
+    const xlsx = await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}/mailing.xlsx`);
+    expect(xlsx.statusCode).toBe(200);
+    const audit = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'evaluation.personal_data_export').execute();
+    expect(audit).toHaveLength(2);
+    expect(audit[0]!.details).toMatchObject({ rows: 3, fields: expect.arrayContaining(['address']) });
+  });
+});
+
+function pickNotice(n: Record<string, unknown>) {
+  const { version, title, addresseeRules, bodyHtml, contacts, attachments, tasks, campaignId } = n as Record<string, never>;
+  return { version, title, addresseeRules, bodyHtml, contacts, attachments, tasks, campaignId, coIssuerUnitIds: [] };
+}
