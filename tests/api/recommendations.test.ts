@@ -156,7 +156,6 @@ describe('the recommendation chain', () => {
 
 describe('the national evaluation round', () => {
   let roundId: number;
-  let categories: { id: number; name: string; kind: string }[] = [];
 
   it('proposes candidates from the recommended pool and the provinces, with their records', async () => {
     const created = await clients.national!.post('/api/v1/evaluation-rounds', {
@@ -175,7 +174,7 @@ describe('the national evaluation round', () => {
     });
     expect(created.statusCode, created.body).toBe(201);
     roundId = created.json().id;
-    categories = created.json().categories;
+    expect(created.json().categories.map((c: { name: string }) => c.name)).toEqual(['优秀组织单位', '优秀活动案例']);
     expect((await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/candidates/propose`)).json().added).toBe(4);
     const round = (await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}`)).json();
     const jiangsu = round.candidates.find((c: { unitId: number; activityId: number | null }) => c.unitId === provinceIds[0] && c.activityId === null);

@@ -178,7 +178,7 @@ export async function mailingLabels(db: Db, options: { actor: Actor; roundId: nu
     doc.rect(x + 4, y + 4, labelW - 8, labelH - 8).lineWidth(0.5).dash(3, { space: 3 }).stroke().undash();
     doc.font('serif').fontSize(11).text(r.address || '（未填写邮寄地址）', x + 16, y + 18, { width: labelW - 32 });
     doc.font('bold').fontSize(14).text(r.unit, x + 16, y + 58, { width: labelW - 32 });
-    doc.font('serif').fontSize(11).text(`${r.recipient} 收　${r.mobile || r.phone}`, x + 16, y + 88, { width: labelW - 32 });
+    doc.font('serif').fontSize(11).text(`${r.recipient} 收\u3000${r.mobile || r.phone}`, x + 16, y + 88, { width: labelW - 32 });
   });
   if (rows.length === 0) doc.font('serif').fontSize(12).text('尚无获奖名单', 40, 40);
   doc.end();
