@@ -135,6 +135,9 @@ export function buildCli(): Command {
     .option('--activation-link', 'print a one-time activation link instead of a password')
     .action(async (opts: { unit: string; username: string; name: string; role: Role[]; password?: string; activationLink?: boolean }) => {
       if (opts.password && opts.activationLink) throw new CliError('Use either --password or --activation-link, not both.');
+      if (!/^[a-z0-9._-]{3,64}$/.test(opts.username.toLowerCase())) {
+        throw new CliError(`Invalid --username "${opts.username}": use 3–64 of a-z, 0-9, . _ -`);
+      }
       const config = loadConfig();
       await withDatabase(config, async (db) => {
         const actor = await systemActor(db);

@@ -459,7 +459,7 @@ export interface SubmissionRevisionsTable {
   submission_id: number;
   version: number;
   status: string;
-  values: ColumnType<unknown, string, never>;
+  values: ColumnType<unknown, string, string>;
   action: string;
   comment: ColumnType<unknown, string | null | undefined, never>;
   actor_user_id: number | null;

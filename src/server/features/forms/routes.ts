@@ -80,7 +80,8 @@ export const formRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
       const { actor } = requireSession(request);
       const version = await repo.findFormVersion(db, request.params.id);
       if (!version) throw notFound();
-      await forms.loadReadableForm(db, actor, version.form_id);
+      // Readable by the form's own unit line, and by every unit a task using it reached.
+      if (!(await forms.canReadFormVersion(db, actor, version))) throw notFound();
       return { id: version.id, formId: version.form_id, version: version.version, definition: forms.parseDefinition(version.definition), createdAt: version.created_at.toISOString() };
     },
   );

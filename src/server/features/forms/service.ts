@@ -57,6 +57,22 @@ export async function saveFormVersion(
   });
 }
 
+export async function canReadFormVersion(db: DbOrTx, actor: Actor, version: { id: number; unit_path: string }) {
+  if (can(actor, 'units.view', version.unit_path)) return true;
+  const scope = scopeOf(actor, 'units.view');
+  if (scope.length === 0) return false;
+  const reached = await db
+    .selectFrom('collection_tasks as t')
+    .innerJoin('notice_recipients as r', 'r.notice_id', 't.notice_id')
+    .innerJoin('units as u', 'u.id', 'r.unit_id')
+    .select('t.id')
+    .where('t.form_version_id', '=', version.id)
+    .where((eb) => eb.or(scope.map((p) => eb('u.path', 'like', `${p}%`))))
+    .limit(1)
+    .executeTakeFirst();
+  return reached !== undefined;
+}
+
 export async function listForms(db: Db, actor: Actor, unitId?: number) {
   return repo.listForms(db, scopeOf(actor, 'campaigns.manage'), unitId);
 }

@@ -59,6 +59,29 @@ export async function insertRevision(
     .execute();
 }
 
+/**
+ * Records a draft save. Autosave saves every few seconds: consecutive saves by the same person
+ * within ten minutes are one revision in the history (the latest state), not hundreds.
+ */
+export async function recordSave(db: DbOrTx, save: { submissionId: number; version: number; status: string; values: unknown; actorUserId: number | null }) {
+  const last = await db
+    .selectFrom('submission_revisions')
+    .select(['id', 'action', 'actor_user_id', 'created_at'])
+    .where('submission_id', '=', save.submissionId)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (last && last.action === 'save' && last.actor_user_id === save.actorUserId && Date.now() - last.created_at.getTime() < 10 * 60_000) {
+    await db
+      .updateTable('submission_revisions')
+      .set({ version: save.version, values: JSON.stringify(save.values), status: save.status })
+      .where('id', '=', last.id)
+      .execute();
+    return;
+  }
+  await insertRevision(db, { ...save, action: 'save' });
+}
+
 export async function revisionsOf(db: DbOrTx, submissionId: number) {
   return db
     .selectFrom('submission_revisions as r')

@@ -167,12 +167,15 @@ export const submissionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
     async (request) => {
       const { actor } = requireSession(request);
       const task = await submissions.loadTask(db, request.params.id);
-      await submissions.assertCanCollect(db, actor, task);
+      // A department named by the routing rules sees what is routed to it; the issuer's managers see all.
+      const departments = submissions.canCollect(actor, task) ? undefined : await submissions.routedDepartmentsOf(db, actor, task);
+      if (!departments || departments.length === 0) await submissions.assertCanCollect(db, actor, task);
       const { late, ...filters } = request.query;
       const { rows, total } = await repo.collected(db, {
         taskIds: await repo.taskTreeIds(db, task.id),
         ...filters,
         late: late === undefined ? undefined : late === 'true',
+        routedPaths: departments && departments.length > 0 ? departments : undefined,
       });
       return {
         total,

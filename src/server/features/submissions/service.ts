@@ -61,6 +61,17 @@ export function canCollect(actor: Actor, task: Pick<TaskWithNotice, 'issuer_path
   return can(actor, 'campaigns.manage', task.issuer_path);
 }
 
+/**
+ * The departments of the collecting unit, named by the task's routing rules, that the actor
+ * manages: they review the submissions routed to them, and only those.
+ */
+export async function routedDepartmentsOf(db: DbOrTx, actor: Actor, task: TaskWithNotice): Promise<string[]> {
+  const ids = [...new Set(task.routing.map((r) => r.departmentUnitId))];
+  if (ids.length === 0) return [];
+  const units = await db.selectFrom('units').select('path').where('id', 'in', ids).execute();
+  return units.map((u) => u.path).filter((path) => can(actor, 'campaigns.manage', path));
+}
+
 /** Collecting is for the issuer's managers: a unit that sees the task otherwise gets 403, others 404. */
 export async function assertCanCollect(db: DbOrTx, actor: Actor, task: TaskWithNotice) {
   if (canCollect(actor, task)) return;
@@ -92,7 +103,7 @@ async function isClosedFor(db: DbOrTx, task: TaskWithNotice, unitId: number, now
 export async function taskDetail(db: Db, actor: Actor, taskId: number) {
   const task = await loadTask(db, taskId);
   const submitter = await submitterUnitOf(db, actor, task);
-  const collects = canCollect(actor, task);
+  const collects = canCollect(actor, task) || (await routedDepartmentsOf(db, actor, task)).length > 0;
   if (!submitter && !collects && !can(actor, 'units.view', task.issuer_path)) throw notFound();
   const submission = submitter ? await repo.findSubmission(db, task.id, submitter.id) : undefined;
   return {
@@ -167,7 +178,7 @@ export async function saveDraft(db: Db, options: { actor: Actor; taskId: number;
         .executeTakeFirst();
       if (result.numUpdatedRows === 0n) throw staleVersion();
       id = existing.id;
-      await repo.insertRevision(trx, { submissionId: id, version, status, values: options.values, action: 'save', actorUserId: actor.userId || null });
+      await repo.recordSave(trx, { submissionId: id, version, status, values: options.values, actorUserId: actor.userId || null });
     } else {
       if (options.version !== undefined) throw staleVersion();
       version = 1;
@@ -221,6 +232,8 @@ export async function submit(db: Db, options: { actor: Actor; taskId: number; ve
         first_submitted_at: submission.first_submitted_at ?? now,
         late_hours: late,
         routed_unit_id: routed,
+        // The collector's comments belonged to the version it returned; they stay in the history.
+        review_comments: null,
         version,
         updated_at: now,
       })
