@@ -31,6 +31,18 @@ import type {
   submissionView,
   taskDetail,
 } from '../../shared/contracts/submissions';
+import type {
+  completionNode,
+  completionView,
+  mailTemplateView,
+  reminderPreview,
+  reminderSettingsBody,
+  reminderView,
+  timelineView,
+} from '../../shared/contracts/supervision';
+import type { overviewView, statisticsView } from '../../shared/contracts/statistics';
+import type { poolItem, provenanceView, recommendationPool } from '../../shared/contracts/selection';
+import type { objectionView, publicityView, resultsView, reviewAssignment, roundView } from '../../shared/contracts/evaluation';
 
 export type { Problem } from '../../shared/contracts/common';
 export type SessionView = z.infer<typeof sessionView>;
@@ -108,3 +120,45 @@ export interface NotificationList {
 
 /** Request bodies are what the server accepts before its transforms. */
 export type { CreateUnitInput, UpdateUnitInput } from '../../shared/contracts/units';
+
+// --- Supervision, statistics, selection and evaluation (督办、统计、推荐、评选) -------------------
+export type CompletionView = z.infer<typeof completionView>;
+export type CompletionNode = z.infer<typeof completionNode>;
+export type TimelineView = z.infer<typeof timelineView>;
+export type ReminderPreview = z.infer<typeof reminderPreview>;
+export type ReminderView = z.infer<typeof reminderView>;
+export type ReminderSettings = z.infer<typeof reminderSettingsBody>;
+export type MailTemplateView = z.infer<typeof mailTemplateView>;
+export type MailKind = MailTemplateView['kind'];
+export type StatisticsView = z.infer<typeof statisticsView>;
+export type StatisticsBucket = StatisticsView['byModule'][number];
+export type OverviewView = z.infer<typeof overviewView>;
+export type RecommendationPool = z.infer<typeof recommendationPool>;
+export type PoolItem = z.infer<typeof poolItem>;
+export type ProvenanceView = z.infer<typeof provenanceView>;
+export type RoundView = z.infer<typeof roundView>;
+export type RoundStage = RoundView['stage'];
+export type RoundCandidate = RoundView['candidates'][number];
+export type ResultsView = z.infer<typeof resultsView>;
+export type ReviewAssignment = z.infer<typeof reviewAssignment>;
+export type ObjectionView = z.infer<typeof objectionView>;
+export type PublicityView = z.infer<typeof publicityView>;
+
+/** A mail in the outbox (GET /outbox, system administrators). */
+export interface OutboxItem {
+  id: string;
+  toAddress: string;
+  subject: string;
+  textBody: string;
+  status: 'queued' | 'sent' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+  nextAttemptAt: string;
+}
+export interface OutboxList {
+  items: OutboxItem[];
+  total: number;
+  smtpConfigured: boolean;
+}

@@ -1,9 +1,9 @@
 import { DownloadOutlined, FileExcelOutlined, FileZipOutlined, FolderOpenOutlined, ReloadOutlined, UnlockOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Checkbox, Descriptions, Progress, Result, Select, Space, Spin, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Descriptions, Progress, Result, Select, Space, Spin, Table, Tabs, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useRef, useState, type HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { submissionStatuses } from '../../../shared/domain/submission-status';
 import { ApiError, download, downloadWithProgress } from '../../api/client';
 import { fetchCollected, fetchTaskDetail, submissionKeys, submissionLinks, type CollectQuery } from '../../api/submissions';
@@ -16,8 +16,11 @@ import { saveBlob } from '../../lib/download';
 import { isSessionEnd, useErrorText, useReportError } from '../../lib/errors';
 import { formatBytes, formatDateTime } from '../../lib/labels';
 import { SubmissionStatusTag } from '../tasks/submission-labels';
+import { CompletionTab } from './completion-tab';
 import { ExceptionModal } from './exception-modal';
+import { RecommendTab } from './recommend-tab';
 import { ReviewDrawer } from './review-drawer';
+import { ReminderSettingsTab, RemindersTab, TimelineTab } from './supervision-tabs';
 
 interface Filters {
   status?: SubmissionStatus | undefined;
@@ -46,6 +49,95 @@ export default function CollectPage() {
 function Collect({ detail }: { detail: TaskDetail }) {
   const { t } = useTranslation();
   const { language } = useLanguage();
+  const taskId = detail.task.id;
+  const [exceptionOpen, setExceptionOpen] = useState(false);
+  const [params, setParams] = useSearchParams();
+  const tab = collectTabs.find((k) => k === params.get('tab')) ?? 'submissions';
+  const setTab = (next: string) => setParams(next === 'submissions' ? {} : { tab: next }, { replace: true });
+  const quota = detail.task.quota;
+  const quotaText = [
+    quota.minItems > 0 ? t('fill.quota.min', { min: quota.minItems }) : null,
+    quota.maxItems !== null ? t('fill.quota.max', { max: quota.maxItems }) : null,
+    quota.onePerPhase ? t('fill.quota.phase') : null,
+  ]
+    .filter(Boolean)
+    .join(t('fill.quota.separator'));
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <Card size="small">
+        <Space orientation="vertical" size={8} style={{ width: '100%' }}>
+          <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
+            <Typography.Title level={3} style={{ margin: 0 }} data-testid="collect-title">
+              {t('collect.title', { title: detail.task.title })}
+            </Typography.Title>
+            <Space wrap>
+              <SummaryExport taskId={taskId} />
+              <ZipExport taskId={taskId} />
+              {detail.task.latePolicy === 'close' && (
+                <Button icon={<UnlockOutlined />} onClick={() => setExceptionOpen(true)} data-testid="exception-grant">
+                  {t('collect.exceptionGrant')}
+                </Button>
+              )}
+            </Space>
+          </Space>
+          <Descriptions size="small" column={{ xs: 1, md: 3 }}>
+            <Descriptions.Item label={t('fill.notice')}>
+              <Link to={`/notices/${detail.task.noticeId}`}>{detail.task.noticeTitle}</Link>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('fill.deadline')}>
+              <Space size={6}>
+                {formatDay(detail.task.deadlineDate, language)}
+                {detail.task.closed && <Tag color="red">{t('collect.closed')}</Tag>}
+              </Space>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('fill.latePolicy')}>{t(`latePolicy.${detail.task.latePolicy}`)}</Descriptions.Item>
+            {quotaText && <Descriptions.Item label={t('collect.quota')}>{quotaText}</Descriptions.Item>}
+          </Descriptions>
+          {detail.task.closed && <Alert type="warning" showIcon title={t('collect.closedHint')} />}
+        </Space>
+      </Card>
+
+      <Tabs
+        activeKey={tab}
+        onChange={setTab}
+        destroyOnHidden
+        items={collectTabs.map((key) => ({
+          key,
+          label: <span data-testid={`collect-tab-${key}`}>{t(`collect.tabs.${key}`)}</span>,
+          children: <CollectTab tab={key} detail={detail} />,
+        }))}
+      />
+      {exceptionOpen && <ExceptionModal taskId={taskId} onClose={() => setExceptionOpen(false)} />}
+    </Space>
+  );
+}
+
+const collectTabs = ['submissions', 'completion', 'timeline', 'reminders', 'auto', 'recommend'] as const;
+type CollectTabKey = (typeof collectTabs)[number];
+
+function CollectTab({ tab, detail }: { tab: CollectTabKey; detail: TaskDetail }) {
+  const taskId = detail.task.id;
+  switch (tab) {
+    case 'submissions':
+      return <SubmissionsTab detail={detail} />;
+    case 'completion':
+      return <CompletionTab taskId={taskId} />;
+    case 'timeline':
+      return <TimelineTab taskId={taskId} />;
+    case 'reminders':
+      return <RemindersTab taskId={taskId} />;
+    case 'auto':
+      return <ReminderSettingsTab taskId={taskId} />;
+    case 'recommend':
+      return <RecommendTab detail={detail} />;
+  }
+}
+
+/** 报送情况: what the units sent, filtered; open one to review it. */
+function SubmissionsTab({ detail }: { detail: TaskDetail }) {
+  const { t } = useTranslation();
+  const { language } = useLanguage();
   const queryClient = useQueryClient();
   const errorText = useErrorText();
   const taskId = detail.task.id;
@@ -53,7 +145,6 @@ function Collect({ detail }: { detail: TaskDetail }) {
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
   const [openId, setOpenId] = useState<number | null>(null);
-  const [exceptionOpen, setExceptionOpen] = useState(false);
   const query: CollectQuery = {
     status: filters.status,
     unitId: filters.unit?.value,
@@ -120,50 +211,8 @@ function Collect({ detail }: { detail: TaskDetail }) {
     },
   ];
 
-  const quota = detail.task.quota;
-  const quotaText = [
-    quota.minItems > 0 ? t('fill.quota.min', { min: quota.minItems }) : null,
-    quota.maxItems !== null ? t('fill.quota.max', { max: quota.maxItems }) : null,
-    quota.onePerPhase ? t('fill.quota.phase') : null,
-  ]
-    .filter(Boolean)
-    .join(t('fill.quota.separator'));
-
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-      <Card size="small">
-        <Space orientation="vertical" size={8} style={{ width: '100%' }}>
-          <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
-            <Typography.Title level={3} style={{ margin: 0 }} data-testid="collect-title">
-              {t('collect.title', { title: detail.task.title })}
-            </Typography.Title>
-            <Space wrap>
-              <SummaryExport taskId={taskId} />
-              <ZipExport taskId={taskId} />
-              {detail.task.latePolicy === 'close' && (
-                <Button icon={<UnlockOutlined />} onClick={() => setExceptionOpen(true)} data-testid="exception-grant">
-                  {t('collect.exceptionGrant')}
-                </Button>
-              )}
-            </Space>
-          </Space>
-          <Descriptions size="small" column={{ xs: 1, md: 3 }}>
-            <Descriptions.Item label={t('fill.notice')}>
-              <Link to={`/notices/${detail.task.noticeId}`}>{detail.task.noticeTitle}</Link>
-            </Descriptions.Item>
-            <Descriptions.Item label={t('fill.deadline')}>
-              <Space size={6}>
-                {formatDay(detail.task.deadlineDate, language)}
-                {detail.task.closed && <Tag color="red">{t('collect.closed')}</Tag>}
-              </Space>
-            </Descriptions.Item>
-            <Descriptions.Item label={t('fill.latePolicy')}>{t(`latePolicy.${detail.task.latePolicy}`)}</Descriptions.Item>
-            {quotaText && <Descriptions.Item label={t('collect.quota')}>{quotaText}</Descriptions.Item>}
-          </Descriptions>
-          {detail.task.closed && <Alert type="warning" showIcon title={t('collect.closedHint')} />}
-        </Space>
-      </Card>
-
       <Card size="small">
         <Space wrap>
           <Select<SubmissionStatus>
@@ -242,7 +291,6 @@ function Collect({ detail }: { detail: TaskDetail }) {
           onChanged={() => void refresh()}
         />
       )}
-      {exceptionOpen && <ExceptionModal taskId={taskId} onClose={() => setExceptionOpen(false)} />}
     </Space>
   );
 }
