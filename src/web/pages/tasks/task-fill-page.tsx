@@ -288,6 +288,9 @@ function TaskFill({ detail, onReload }: { detail: TaskDetail; onReload: () => Pr
     const e = engine.current;
     setSubmitting(true);
     try {
+      // From the first submit click on, every problem a submit would meet is shown, also when
+      // the draft itself cannot be saved (a 工作方案 over 500 字 next to an item without a module).
+      e.checkMode = 'submit';
       // What is on screen is saved first (the first save creates the submission).
       if (e.version === undefined) e.dirty = true;
       const saved = await save();
@@ -298,7 +301,6 @@ function TaskFill({ detail, onReload }: { detail: TaskDetail; onReload: () => Pr
         }
         return;
       }
-      e.checkMode = 'submit';
       const values = readValues();
       updateQuota(values);
       const found = setProblemsFrom(values);
