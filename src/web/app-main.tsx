@@ -1,3 +1,4 @@
+/** The signed-in app (and the sign-in and activation pages), started by main.tsx. */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

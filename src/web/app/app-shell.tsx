@@ -8,8 +8,12 @@ import {
   FormOutlined,
   InboxOutlined,
   LogoutOutlined,
+  MailOutlined,
+  SendOutlined,
   SettingOutlined,
+  StarOutlined,
   TeamOutlined,
+  TrophyOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -42,6 +46,8 @@ export default function AppShell() {
   const queryClient = useQueryClient();
   const [signingOut, setSigningOut] = useState(false);
   const isAdmin = hasAnyRole(session, adminRoles);
+  const isSystemAdmin = hasAnyRole(session, ['system_admin']);
+  const reviews = hasAnyRole(session, ['reviewer']);
   const managesCampaigns = hasAnyRole(session, campaignManagerRoles);
   const receivesNotices = hasAnyRole(session, acknowledgeRoles);
   const submitsTasks = hasAnyRole(session, submitterRoles);
@@ -75,8 +81,11 @@ export default function AppShell() {
           { key: '/notices', icon: <FileTextOutlined />, label: <Link to="/notices">{t('nav.notices')}</Link> },
           { key: '/campaigns', icon: <CalendarOutlined />, label: <Link to="/campaigns">{t('nav.campaigns')}</Link> },
           { key: '/forms', icon: <FormOutlined />, label: <Link to="/forms" data-testid="nav-forms">{t('nav.forms')}</Link> },
+          { key: '/evaluations', icon: <TrophyOutlined />, label: <Link to="/evaluations" data-testid="nav-evaluations">{t('nav.evaluations')}</Link> },
+          { key: '/mail-templates', icon: <MailOutlined />, label: <Link to="/mail-templates" data-testid="nav-mail-templates">{t('nav.mailTemplates')}</Link> },
         ]
       : []),
+    ...(reviews ? [{ key: '/reviews', icon: <StarOutlined />, label: <Link to="/reviews" data-testid="nav-reviews">{t('nav.reviews')}</Link> }] : []),
     ...(receivesNotices ? [{ key: '/assigned', icon: <CarryOutOutlined />, label: <Link to="/assigned">{t('nav.assigned')}</Link> }] : []),
     { key: '/units', icon: <ApartmentOutlined />, label: <Link to="/units">{t('nav.units')}</Link> },
     ...(isAdmin
@@ -85,6 +94,7 @@ export default function AppShell() {
           { key: '/audit', icon: <AuditOutlined />, label: <Link to="/audit">{t('nav.audit')}</Link> },
         ]
       : []),
+    ...(isSystemAdmin ? [{ key: '/outbox', icon: <SendOutlined />, label: <Link to="/outbox" data-testid="nav-outbox">{t('nav.outbox')}</Link> }] : []),
     { key: '/profile', icon: <SettingOutlined />, label: <Link to="/profile">{t('nav.profile')}</Link> },
   ];
   const selected = `/${location.pathname.split('/')[1] ?? ''}`;

@@ -1,4 +1,4 @@
-import { lazy } from 'react';
+import { lazy, Suspense } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { SignInPage } from '../pages/sign-in-page';
 import { NotFoundPage, RouteErrorPage } from '../components/status-pages';
@@ -24,11 +24,30 @@ const FormDesignerPage = lazy(() => import('../pages/forms/form-designer-page'))
 const MyTasksPage = lazy(() => import('../pages/tasks/my-tasks-page'));
 const TaskFillPage = lazy(() => import('../pages/tasks/task-fill-page'));
 const CollectPage = lazy(() => import('../pages/collect/collect-page'));
+const StatisticsPage = lazy(() => import('../pages/statistics/statistics-page'));
+const OverviewPage = lazy(() => import('../pages/statistics/overview-page'));
+const MailTemplatesPage = lazy(() => import('../pages/mail/mail-templates-page'));
+const OutboxPage = lazy(() => import('../pages/mail/outbox-page'));
+const EvaluationsPage = lazy(() => import('../pages/evaluations/evaluations-page'));
+const EvaluationNewPage = lazy(() => import('../pages/evaluations/evaluation-new-page'));
+const EvaluationPage = lazy(() => import('../pages/evaluations/evaluation-page'));
+const ReviewsPage = lazy(() => import('../pages/reviews/reviews-page'));
+// The public 公示 page: no session, no admin shell (a full load of /publicity/… starts from main.tsx's light entry).
+const PublicityRoute = lazy(() => import('../publicity/publicity-route'));
 
 export function createAppRouter() {
   return createBrowserRouter([
     { path: '/signin', element: <SignInPage />, errorElement: <RouteErrorPage /> },
     { path: '/activate', element: <ActivatePage />, errorElement: <RouteErrorPage /> },
+    {
+      path: '/publicity/:roundId',
+      element: (
+        <Suspense fallback={null}>
+          <PublicityRoute />
+        </Suspense>
+      ),
+      errorElement: <RouteErrorPage />,
+    },
     {
       path: '/',
       element: <RequireSession />,
@@ -42,6 +61,8 @@ export function createAppRouter() {
         { path: 'campaigns', element: <CampaignsPage /> },
         { path: 'campaigns/new', element: <CampaignNewPage /> },
         { path: 'campaigns/:id', element: <CampaignPage /> },
+        { path: 'campaigns/:id/statistics', element: <StatisticsPage /> },
+        { path: 'campaigns/:id/overview', element: <OverviewPage /> },
         { path: 'assigned', element: <AssignedPage /> },
         { path: 'notices', element: <NoticesPage /> },
         // One element for both: saving a new draft moves to its edit address without a remount.
@@ -55,6 +76,12 @@ export function createAppRouter() {
         { path: 'tasks', element: <MyTasksPage /> },
         { path: 'tasks/:id', element: <TaskFillPage /> },
         { path: 'collect/:taskId', element: <CollectPage /> },
+        { path: 'mail-templates', element: <MailTemplatesPage /> },
+        { path: 'outbox', element: <OutboxPage /> },
+        { path: 'evaluations', element: <EvaluationsPage /> },
+        { path: 'evaluations/new', element: <EvaluationNewPage /> },
+        { path: 'evaluations/:id', element: <EvaluationPage /> },
+        { path: 'reviews', element: <ReviewsPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],
     },

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { TimelineView } from '../api/types';
+import { todayInChina } from '../lib/dates';
 
 const width = 860;
 const height = 320;
@@ -26,9 +27,12 @@ function yTicks(max: number): number[] {
  */
 export function BurnUpChart({ view }: { view: TimelineView }) {
   const { t } = useTranslation();
-  const days = view.days;
+  // The server lists days up to the deadline; what has not happened yet is not drawn.
+  const today = todayInChina();
+  const days = view.days.filter((d) => d.date <= today);
+  const lastListed = view.days[view.days.length - 1]?.date;
   const first = days.length > 0 ? dayNumber(days[0]!.date) : dayNumber(view.deadline) - 7;
-  const lastData = days.length > 0 ? dayNumber(days[days.length - 1]!.date) : first;
+  const lastData = lastListed ? dayNumber(lastListed) : first;
   const deadline = dayNumber(view.deadline);
   const start = Math.min(first, deadline);
   const end = Math.max(lastData, deadline, start + 1);

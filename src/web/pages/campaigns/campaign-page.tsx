@@ -1,4 +1,4 @@
-import { FileAddOutlined, PlusOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { BarChartOutlined, DashboardOutlined, FileAddOutlined, PlusOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Descriptions, Form, Result, Space, Spin, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
@@ -70,6 +70,16 @@ function CampaignDetail({ campaign }: { campaign: CampaignView }) {
         <Space wrap>
           <Link to={`/notices?campaignId=${campaign.id}`}>
             <Button icon={<UnorderedListOutlined />}>{t('campaigns.notices')}</Button>
+          </Link>
+          <Link to={`/campaigns/${campaign.id}/statistics`}>
+            <Button icon={<BarChartOutlined />} data-testid="campaign-statistics">
+              {t('campaigns.statistics')}
+            </Button>
+          </Link>
+          <Link to={`/campaigns/${campaign.id}/overview`}>
+            <Button icon={<DashboardOutlined />} data-testid="campaign-overview">
+              {t('campaigns.overview')}
+            </Button>
           </Link>
           {campaign.canManage && (
             <Link to={`/notices/new?campaignId=${campaign.id}`}>
