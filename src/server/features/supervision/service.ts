@@ -176,16 +176,26 @@ export async function runAutomaticReminders(db: Db, now: Date, publicUrl: string
   return sent;
 }
 
-/** Runs the reminder round every minute while the server runs. */
-export function startReminderScheduler(db: Db, publicUrl: string, log: (message: string) => void, intervalMs = 60_000) {
+/**
+ * Runs the reminder round every minute while the server runs. Nothing is kept in memory between
+ * rounds, so a restart loses nothing; `now` is the clock (tests move it past a due time).
+ */
+export function startReminderScheduler(
+  db: Db,
+  publicUrl: string,
+  log: (message: string) => void,
+  { intervalMs = 60_000, now = () => new Date() }: { intervalMs?: number; now?: () => Date } = {},
+) {
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
-    running = runAutomaticReminders(db, new Date(), publicUrl).catch((error: Error) => log(`reminders: ${error.message}`));
+    running = runAutomaticReminders(db, now(), publicUrl).catch((error: Error) => log(`reminders: ${error.message}`));
   };
   const timer = setInterval(tick, intervalMs);
   timer.unref();
   tick();
   return {
+    /** Waits for the round under way (tests use it to know a round has finished). */
+    settled: () => running,
     stop: async () => {
       clearInterval(timer);
       await running;
