@@ -3,7 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { roles, type Role } from '../shared/domain/roles';
 import type { Actor } from '../shared/domain/access';
 import { regionCodePattern } from '../shared/domain/units';
-import { ConfigError, loadConfig, type Config } from '../server/config';
+import { ConfigError, loadConfig } from '../server/config';
 import { huijuVersion, openConfiguredDatabase } from '../server/bootstrap';
 import { DataDirLockedError } from '../server/db/data-dir-lock';
 import type { Db } from '../server/db/database';
@@ -17,6 +17,8 @@ import { seedRegions } from '../server/features/units/region-seed';
 import { parseRoster } from '../server/features/units/roster-file';
 import { importRoster } from '../server/features/units/roster-import';
 import { createUser } from '../server/features/users/service';
+import { registerAuditCommands } from './audit';
+import { CliError, withDatabase } from './shared';
 
 const cliClient = { ip: 'cli', userAgent: 'huiju-cli' };
 
@@ -31,16 +33,6 @@ async function systemActor(db: Db): Promise<Actor> {
     unitPath: root.path,
     grants: [{ role: 'system_admin', unitId: root.id, unitPath: root.path }],
   };
-}
-
-async function withDatabase<T>(config: Config, work: (db: Db) => Promise<T>): Promise<T> {
-  const database = await openConfiguredDatabase(config);
-  try {
-    await migrate(database.db);
-    return await work(database.db);
-  } finally {
-    await database.close();
-  }
 }
 
 const port = (value: string) => {
@@ -163,6 +155,8 @@ export function buildCli(): Command {
       });
     });
 
+  registerAuditCommands(program);
+
   return program;
 }
 
@@ -176,8 +170,6 @@ async function findUnitForCli(db: Db, text: string) {
   if (found.length > 1) throw new CliError(`"${text}" matches several units; give the full name or the region code.`);
   return found[0]!;
 }
-
-class CliError extends Error {}
 
 function describe(error: unknown): string {
   if (error instanceof AppError) {

@@ -96,6 +96,21 @@ export interface AuditLogTable {
   outcome: Generated<'success' | 'failure'>;
   ip: string | null;
   details: ColumnType<Record<string, unknown>, string | undefined, never>;
+  /** Place in the hash chain and the hashes, set by the insert trigger (migration 0007). */
+  chain_seq: ColumnType<string, never, never>;
+  prev_hash: ColumnType<string, never, never>;
+  row_hash: ColumnType<string, never, never>;
+}
+
+/** The head and anchor of the audit hash chain: one row (migration 0007). */
+export interface AuditChainTable {
+  id: ColumnType<boolean, never, never>;
+  head_seq: string;
+  head_hash: string;
+  anchor_seq: string;
+  anchor_hash: string;
+  anchor_before: Date | null;
+  purged_at: Date | null;
 }
 
 export interface SchemaMigrationsTable {
@@ -571,6 +586,7 @@ export interface Database {
   sign_in_failures: SignInFailuresTable;
   sessions: SessionsTable;
   audit_log: AuditLogTable;
+  audit_chain: AuditChainTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
