@@ -20,6 +20,7 @@ import { supervisionRoutes } from './features/supervision/routes';
 import { statisticsRoutes } from './features/statistics/routes';
 import { selectionRoutes } from './features/selection/routes';
 import { evaluationRoutes } from './features/selection/evaluation-routes';
+import { showcaseRoutes } from './features/showcase/routes';
 import { noticeRoutes } from './features/notices/routes';
 import { notificationRoutes, outboxRoutes } from './features/notifications/routes';
 import { healthRoutes } from './features/health/routes';
@@ -112,6 +113,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await api.register(statisticsRoutes, { ctx });
       await api.register(selectionRoutes, { ctx });
       await api.register(evaluationRoutes, { ctx });
+      await api.register(showcaseRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

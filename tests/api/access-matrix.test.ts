@@ -504,6 +504,9 @@ const scopeRoutes: { route: string; url: string; allowedRoles: Role[]; method?: 
   { route: 'GET /api/v1/form-templates', url: '/api/v1/form-templates', allowedRoles: matrixRoles },
   { route: 'GET /api/v1/forms', url: '/api/v1/forms', allowedRoles: matrixRoles },
   { route: 'GET /api/v1/my-tasks', url: '/api/v1/my-tasks', allowedRoles: matrixRoles },
+  // Lists scoped by the caller's subtree: every role may ask (a reviewer's lists are empty).
+  { route: 'GET /api/v1/showcase/activities', url: '/api/v1/showcase/activities', allowedRoles: matrixRoles },
+  { route: 'GET /api/v1/showcase/reviews', url: '/api/v1/showcase/reviews', allowedRoles: matrixRoles },
   // Only system administrators read the mail outbox.
   { route: 'GET /api/v1/outbox', url: '/api/v1/outbox', allowedRoles: [] },
   { route: 'GET /api/v1/my-reviews', url: '/api/v1/my-reviews', allowedRoles: matrixRoles },
@@ -553,6 +556,21 @@ const publicRoutes = new Set([
   // Public by design: the 公示 list and its objection channel (no personal data; see the test).
   'GET /api/v1/public/publicity/:id',
   'POST /api/v1/public/publicity/:id/objections',
+  // The showcase: publishing needs submitted activities and moderation an upper unit; showcase.test.ts
+  // checks who may ask, approve, reject, withdraw and configure moderators (others 403/404).
+  'PUT /api/v1/showcase/activities/:id/publication',
+  'GET /api/v1/showcase/publications/:id',
+  'POST /api/v1/showcase/publications/:id/approve',
+  'POST /api/v1/showcase/publications/:id/reject',
+  'POST /api/v1/showcase/publications/:id/withdraw',
+  'GET /api/v1/showcase/campaigns/:id/moderators',
+  'PUT /api/v1/showcase/campaigns/:id/moderators',
+  // Public by design: the showcase column (no personal data; showcase.test.ts checks every route).
+  'GET /api/v1/public/showcase/columns',
+  'GET /api/v1/public/showcase/:unitId/:year',
+  'GET /api/v1/public/showcase/:unitId/:year/activities',
+  'GET /api/v1/public/showcase/activities/:id',
+  'GET /api/v1/public/showcase/photos/:fileId',
 ]);
 
 let t: TestApp;

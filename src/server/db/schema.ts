@@ -549,7 +549,49 @@ export interface MailOutboxTable {
   sent_at: NullableTimestamp;
 }
 
+export interface ShowcasePublicationsTable {
+  id: Generated<number>;
+  activity_id: number;
+  campaign_id: number;
+  unit_id: number;
+  status: ColumnType<'pending' | 'approved' | 'rejected' | 'withdrawn', 'pending' | 'approved' | 'rejected' | 'withdrawn' | undefined>;
+  description: string;
+  media_links: Json<{ kind: 'video' | 'livestream' | 'coverage'; title: string; url: string }[]>;
+  requested_by: number | null;
+  requested_at: GeneratedTimestamp;
+  decided_by: number | null;
+  decided_at: NullableTimestamp;
+  decision_note: string | null;
+  first_published_at: NullableTimestamp;
+  published_at: NullableTimestamp;
+  withdrawn_by: number | null;
+  withdrawn_at: NullableTimestamp;
+  withdraw_reason: string | null;
+  /** A tsvector, written from src/shared/domain/bigram-search.ts with ::tsvector. */
+  search_vector: ColumnType<string, string | undefined, string>;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface ShowcasePhotosTable {
+  publication_id: number;
+  file_id: string;
+  caption: string | null;
+  sort_order: Generated<number>;
+}
+
+export interface ShowcaseModeratorsTable {
+  campaign_id: number;
+  unit_id: number;
+  added_by: number | null;
+  added_at: GeneratedTimestamp;
+}
+
 export interface Database {
+  showcase_publications: ShowcasePublicationsTable;
+  showcase_photos: ShowcasePhotosTable;
+  showcase_moderators: ShowcaseModeratorsTable;
   recommendations: RecommendationsTable;
   evaluation_rounds: EvaluationRoundsTable;
   evaluation_categories: EvaluationCategoriesTable;

@@ -59,6 +59,9 @@ export const errorMessages = {
     rate_limited: '请求过于频繁，请稍后再试',
     internal_error: '服务器内部错误，请稍后再试；如持续出现请联系管理员',
     database_unavailable: '数据库暂时不可用，请稍后再试',
+    showcase_status_conflict: '该发布当前为“{status}”状态，不能执行该操作',
+    showcase_no_campaign: '该活动不属于任何年度活动，无法在专题栏目发布',
+    showcase_activity_withdrawn: '该活动已从报送中撤下，不能发布',
   },
   en: {
     validation_failed: 'Some fields are invalid; please check the marked fields',
@@ -113,6 +116,9 @@ export const errorMessages = {
     rate_limited: 'Too many requests; try again later',
     internal_error: 'Internal server error; try again later and tell your administrator if it persists',
     database_unavailable: 'The database is temporarily unavailable; try again shortly',
+    showcase_status_conflict: 'This publication is {status}; the action is not possible now',
+    showcase_no_campaign: 'This activity belongs to no campaign and cannot be published on a column',
+    showcase_activity_withdrawn: 'This activity was withdrawn from its submission and cannot be published',
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 
@@ -149,6 +155,9 @@ export const validationMessages = {
     quota_min_items: '至少需要填报 {min} 项{label}（现有 {count} 项）',
     quota_max_items: '最多填报 {max} 项{label}（现有 {count} 项）',
     quota_one_per_phase: '{label}原则上每个阶段至少 1 项，尚缺：{phases}',
+    contains_personal_data: '{label}含有个人信息（{kind}），公开内容不得包含电话、手机、电子邮箱或身份证号',
+    photo_not_usable: '{label}须为本单位上传的 5 MB 以内的 JPG 或 PNG 图片',
+    unsafe_url: '{label}须为 http:// 或 https:// 开头的网址',
   },
   en: {
     required: '{label} is required',
@@ -179,6 +188,9 @@ export const validationMessages = {
     quota_min_items: 'At least {min} {label} items are required (now {count})',
     quota_max_items: 'At most {max} {label} items are allowed (now {count})',
     quota_one_per_phase: 'Each phase needs at least one {label} item; missing: {phases}',
+    contains_personal_data: '{label} contains personal data ({kind}); public text may not contain phone numbers, e-mail addresses or ID numbers',
+    photo_not_usable: '{label} must be a JPG or PNG image of at most 5 MB uploaded by this unit',
+    unsafe_url: '{label} must be a web address starting with http:// or https://',
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 
@@ -204,6 +216,8 @@ export const fieldLabels: Record<Locale, Record<string, string>> = {
     'contacts.name': '联系人姓名', 'contacts.phone': '联系人电话', 'contacts.email': '联系人电子邮箱', 'tasks.title': '报送要求名称',
     'tasks.description': '报送要求说明', 'modules.name': '模块名称', 'phases.name': '阶段名称', 'targetGroups.name': '群体名称',
     'keyDates.name': '节点名称', 'attachments.name': '附件名称', 'attachments.fileId': '附件',
+    host: '主办单位', organiser: '承办单位', photos: '照片', 'photos.fileId': '照片', 'photos.caption': '照片说明', mediaLinks: '媒体链接',
+    'mediaLinks.title': '链接标题', 'mediaLinks.url': '链接地址', 'mediaLinks.kind': '链接类型', note: '审核意见', region: '地区', module: '模块', phase: '阶段',
   },
   en: {
     username: 'User name', password: 'Password', currentPassword: 'Current password', newPassword: 'New password',
@@ -224,6 +238,8 @@ export const fieldLabels: Record<Locale, Record<string, string>> = {
     'contacts.name': 'Contact name', 'contacts.phone': 'Contact phone', 'contacts.email': 'Contact e-mail', 'tasks.title': 'Requirement',
     'tasks.description': 'Requirement details', 'modules.name': 'Module name', 'phases.name': 'Phase name', 'targetGroups.name': 'Group name',
     'keyDates.name': 'Key date', 'attachments.name': 'Attachment name', 'attachments.fileId': 'Attachment',
+    host: 'Host', organiser: 'Organiser', photos: 'Photos', 'photos.fileId': 'Photo', 'photos.caption': 'Photo caption', mediaLinks: 'Media links',
+    'mediaLinks.title': 'Link title', 'mediaLinks.url': 'Link address', 'mediaLinks.kind': 'Link kind', note: 'Moderation note', region: 'Region', module: 'Module', phase: 'Phase',
   },
 };
 
