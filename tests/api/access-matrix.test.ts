@@ -472,6 +472,7 @@ const routeCases: RouteCase[] = [
       ['GET', ''],
       ['GET', '/results'],
       ['GET', '/objections'],
+      ['GET', '/expert-choices'],
       ['PUT', '/reviewers'],
       ['POST', '/assign'],
       ['POST', '/stage'],

@@ -188,6 +188,12 @@ describe('the national evaluation round', () => {
 
   it('assigns three experts with balanced load, never 江苏’s expert to 江苏’s candidates', async () => {
     const ids = Object.values(experts).map((e) => e.id);
+    // The organiser, a campaign manager, finds the experts without managing accounts.
+    const choices = await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}/expert-choices?q=${encodeURIComponent('测试用户')}`);
+    expect(choices.statusCode, choices.body).toBe(200);
+    expect(choices.json().map((c: { userId: number }) => c.userId)).toEqual(expect.arrayContaining(ids));
+    expect(choices.json()).toHaveLength(3);
+    expect((await clients.jiangsu!.get(`/api/v1/evaluation-rounds/${roundId}/expert-choices`)).statusCode).toBe(404);
     expect((await clients.national!.put(`/api/v1/evaluation-rounds/${roundId}/reviewers`, { userIds: ids })).statusCode).toBe(200);
     await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/stage`, { to: 'review' });
     const assigned = (await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/assign`, { perCandidate: 2 })).json();

@@ -114,6 +114,20 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
     },
   );
 
+  app.get(
+    '/evaluation-rounds/:id/expert-choices',
+    {
+      schema: {
+        tags,
+        summary: '可选评审专家 Experts to choose from',
+        params: idParams,
+        querystring: z.object({ q: z.string().trim().max(100).optional() }),
+        response: responses({ 200: z.array(z.object({ userId: z.number().int(), name: z.string(), unitName: z.string() })) }),
+      },
+    },
+    async (request) => evaluation.expertChoices(db, requireSession(request).actor, request.params.id, request.query.q || undefined),
+  );
+
   app.post(
     '/evaluation-rounds/:id/assign',
     {

@@ -209,6 +209,28 @@ export async function setReviewers(db: Db, options: { actor: Actor; roundId: num
   });
 }
 
+/**
+ * The experts the organiser may choose from: active accounts holding the reviewer role within the
+ * organiser's subtree, by name, account or unit. Campaign managers run rounds but do not manage
+ * accounts, so they cannot use the account list for this.
+ */
+export async function expertChoices(db: Db, actor: Actor, roundId: number, q: string | undefined) {
+  const round = await loadManagedRound(db, actor, roundId);
+  let query = db
+    .selectFrom('users as u')
+    .innerJoin('units as unit', 'unit.id', 'u.unit_id')
+    .select(['u.id', 'u.display_name', 'unit.short_name'])
+    .where('u.status', '=', 'active')
+    .where('unit.path', 'like', `${round.unit_path}%`)
+    .where((eb) => eb.exists(eb.selectFrom('role_assignments as r').select('r.user_id').whereRef('r.user_id', '=', 'u.id').where('r.role', '=', 'reviewer')));
+  if (q) {
+    const like = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) => eb.or([eb('u.username', 'ilike', like), eb('u.display_name', 'ilike', like), eb('unit.short_name', 'ilike', like)]));
+  }
+  const rows = await query.orderBy('unit.sort_key').orderBy('u.display_name').limit(50).execute();
+  return rows.map((r) => ({ userId: r.id, name: r.display_name, unitName: r.short_name }));
+}
+
 async function reviewerPaths(db: DbOrTx, roundId: number) {
   return db
     .selectFrom('evaluation_reviewers as r')

@@ -166,7 +166,9 @@ export default function EvaluationNewPage() {
                     <Form.Item name={[row.name, 'places']} rules={[{ required: true, message: t('evaluation.placesRequired') }]}>
                       <InputNumber min={1} max={10000} precision={0} prefix={t('evaluation.places')} style={{ width: 170 }} data-testid={`categories.${i}.places`} />
                     </Form.Item>
-                    {rows.length > 1 && <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('common.remove')} onClick={() => remove(row.name)} />}
+                    {rows.length > 1 && (
+                      <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('common.remove')} onClick={() => remove(row.name)} data-testid={`categories.${i}.remove`} />
+                    )}
                   </Space>
                 ))}
                 {rows.length < 20 && (
@@ -198,7 +200,9 @@ export default function EvaluationNewPage() {
                     <Form.Item name={[row.name, 'maxScore']} rules={[{ required: true }]}>
                       <InputNumber prefix={t('evaluation.maxScore')} style={{ width: 140 }} data-testid={`criteria.${i}.maxScore`} />
                     </Form.Item>
-                    {rows.length > 1 && <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('common.remove')} onClick={() => remove(row.name)} />}
+                    {rows.length > 1 && (
+                      <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('common.remove')} onClick={() => remove(row.name)} data-testid={`criteria.${i}.remove`} />
+                    )}
                   </Space>
                 ))}
                 {rows.length < 20 && (

@@ -16,7 +16,7 @@ import {
   selectionKeys,
   setRoundReviewers,
 } from '../../api/selection';
-import type { ObjectionView, ResultsView, RoundView, UserList } from '../../api/types';
+import type { ObjectionView, ResultsView, RoundView } from '../../api/types';
 import { useLanguage } from '../../app/language';
 import { CopyButton } from '../../components/copy-button';
 import { useErrorText, useReportError } from '../../lib/errors';
@@ -24,6 +24,11 @@ import { formatDateTime } from '../../lib/labels';
 import { useDebounced } from '../../lib/use-debounced';
 
 type Reviewer = RoundView['reviewers'][number];
+interface ExpertChoice {
+  userId: number;
+  name: string;
+  unitName: string;
+}
 
 /** 评审专家: choose the round's experts, assign them (balanced, conflicts excluded), follow their progress. */
 export function ReviewersCard({ round }: { round: RoundView }) {
@@ -41,19 +46,22 @@ export function ReviewersCard({ round }: { round: RoundView }) {
   const [shortfall, setShortfall] = useState<number[] | null>(null);
   const editable = round.stage === 'eligibility' || round.stage === 'review';
 
+  // The organiser's experts come from the round itself: campaign managers may not list accounts.
   const users = useQuery({
-    queryKey: ['users', 'experts', q],
-    queryFn: () => api.get<UserList>('/users', { query: { q: q || undefined, pageSize: 50 } }),
+    queryKey: ['evaluation-rounds', round.id, 'expert-choices', q],
+    queryFn: () => api.get<ExpertChoice[]>(`/evaluation-rounds/${round.id}/expert-choices`, { query: { q: q || undefined } }),
     enabled: editable,
     retry: false,
   });
-  const experts = (users.data?.items ?? []).filter((u) => u.roles.includes('reviewer') && u.status === 'active');
+  const experts = users.data ?? [];
   const labels = new Map(known);
-  for (const u of experts) labels.set(u.id, `${u.displayName}（${u.unitName}）`);
-  const options = [...new Set([...userIds, ...experts.map((u) => u.id)])].map((id) => ({ value: id, label: labels.get(id) ?? `#${id}` }));
+  for (const u of experts) labels.set(u.userId, `${u.name}（${u.unitName}）`);
+  const options = [...new Set([...userIds, ...experts.map((u) => u.userId)])].map((id) => ({ value: id, label: labels.get(id) ?? `#${id}` }));
   const choose = (ids: number[]) => {
     setKnown(new Map([...known, ...ids.filter((id) => labels.has(id)).map((id): [number, string] => [id, labels.get(id)!])]));
     setUserIds(ids);
+    // The search is controlled: start the next search afresh once an expert is taken.
+    setText('');
   };
 
   const refresh = () => void queryClient.invalidateQueries({ queryKey: selectionKeys.round(round.id) });
