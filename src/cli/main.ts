@@ -18,6 +18,7 @@ import { parseRoster } from '../server/features/units/roster-file';
 import { importRoster } from '../server/features/units/roster-import';
 import { createUser } from '../server/features/users/service';
 import { registerAuditCommands } from './audit';
+import { registerBackupCommands } from './backup';
 import { CliError, withDatabase } from './shared';
 
 const cliClient = { ip: 'cli', userAgent: 'huiju-cli' };
@@ -156,6 +157,7 @@ export function buildCli(): Command {
     });
 
   registerAuditCommands(program);
+  registerBackupCommands(program);
 
   return program;
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import type { Db } from './database';
+import type { Db, DbOrTx } from './database';
 
 const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 // Any constant shared by every Huiju process: serialises migrations across processes.
@@ -28,17 +28,27 @@ export function readMigrationFiles(dir = migrationsDir): MigrationFile[] {
 
 export class MigrationError extends Error {}
 
+export async function ensureMigrationsTable(db: DbOrTx): Promise<void> {
+  await sql`create table if not exists schema_migrations (
+    name text primary key,
+    sha256 text not null,
+    applied_at timestamptz not null default now()
+  )`.execute(db);
+}
+
+/** Runs one migration and records it, inside the caller's transaction (restore uses it to stay all-or-nothing). */
+export async function applyMigration(trx: DbOrTx, file: MigrationFile): Promise<void> {
+  await sql.raw(file.sql).execute(trx);
+  await trx.insertInto('schema_migrations').values({ name: file.name, sha256: file.sha256 }).execute();
+}
+
 /**
  * Applies every migration not yet applied, each in its own transaction, in file-name order.
  * A migration that was edited after it was applied stops the process: migrations are reviewed SQL
  * and never change once landed (add a new one instead).
  */
 export async function migrate(db: Db, files = readMigrationFiles()): Promise<string[]> {
-  await sql`create table if not exists schema_migrations (
-    name text primary key,
-    sha256 text not null,
-    applied_at timestamptz not null default now()
-  )`.execute(db);
+  await ensureMigrationsTable(db);
 
   const applied: string[] = [];
   for (const file of files) {
@@ -57,8 +67,7 @@ export async function migrate(db: Db, files = readMigrationFiles()): Promise<str
         }
         return false;
       }
-      await sql.raw(file.sql).execute(trx);
-      await trx.insertInto('schema_migrations').values({ name: file.name, sha256: file.sha256 }).execute();
+      await applyMigration(trx, file);
       return true;
     });
     if (done) applied.push(file.name);
