@@ -264,7 +264,10 @@ describe('the national evaluation round', () => {
     const objection = await t.app.inject({ method: 'POST', url: `/api/v1/public/publicity/${roundId}/objections`, payload: { candidateId: zhejiang.candidateId, content: '该单位活动存在重复申报', contact: '138****0000' } });
     expect(objection.statusCode, objection.body).toBe(201);
     // Announcing waits for the publicity to end and the objection to be resolved.
-    expect((await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/stage`, { to: 'announced' })).statusCode).toBe(409);
+    const early = await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/stage`, { to: 'announced' });
+    expect(early.statusCode).toBe(409);
+    expect(early.json()).toMatchObject({ code: 'evaluation_publicity_running' });
+    expect(early.json().detail).toMatch(/^公示期至 \d{4}\/\d{2}\/\d{2} \d{2}:\d{2} 结束，公示期满后才能公布结果$/);
     await t.db.updateTable('evaluation_rounds').set({ publicity_ends_at: new Date(Date.now() - 1000) }).where('id', '=', roundId).execute();
     const blocked = await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/stage`, { to: 'announced' });
     expect(blocked.json().code).toBe('evaluation_objections_open');

@@ -484,7 +484,9 @@ export async function advanceStage(db: Db, options: { actor: Actor; roundId: num
   if (order.indexOf(options.to) !== order.indexOf(round.stage) + 1) throw new AppError('evaluation_stage', 409, { stage: stageLabels[round.stage] });
   const now = options.now ?? new Date();
   if (options.to === 'announced') {
-    if (round.publicity_ends_at && now < round.publicity_ends_at) throw new AppError('evaluation_stage', 409, { stage: stageLabels.publicity });
+    if (round.publicity_ends_at && now < round.publicity_ends_at) {
+      throw new AppError('evaluation_publicity_running', 409, { end: round.publicity_ends_at.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }) });
+    }
     const open = await db.selectFrom('evaluation_objections').select(sql<number>`count(*)::int`.as('n')).where('round_id', '=', round.id).where('resolved_at', 'is', null).executeTakeFirstOrThrow();
     if (open.n > 0) throw new AppError('evaluation_objections_open', 409, { count: open.n });
   }
