@@ -21,6 +21,7 @@ import { statisticsRoutes } from './features/statistics/routes';
 import { selectionRoutes } from './features/selection/routes';
 import { evaluationRoutes } from './features/selection/evaluation-routes';
 import { showcaseRoutes } from './features/showcase/routes';
+import { showcasePageHtml } from './features/showcase/share';
 import { noticeRoutes } from './features/notices/routes';
 import { notificationRoutes, outboxRoutes } from './features/notifications/routes';
 import { healthRoutes } from './features/health/routes';
@@ -138,6 +139,14 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   app.setNotFoundHandler((request, reply) => {
     if (!indexHtml || request.url.startsWith('/api/') || request.method !== 'GET') {
       return sendProblem(request, reply, new AppError('not_found', 404));
+    }
+    const pathname = request.url.split('?')[0] ?? '';
+    if (/^\/showcase(\/|$)/.test(pathname)) {
+      // A shared link to the public column carries its title and description for link previews.
+      const html = indexHtml;
+      return showcasePageHtml(ctx.db, pathname, html.toString('utf8'), ctx.config.publicUrl ?? `${request.protocol}://${request.host}`).then((page) =>
+        reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(page),
+      );
     }
     return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(indexHtml);
   });

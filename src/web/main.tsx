@@ -1,8 +1,13 @@
 /**
  * The entry: the public 公示 page (/publicity/:id) starts light, without the signed-in app, its
- * UI library or its styles; every other address starts the app.
+ * UI library or its styles; so does the public column (/showcase/…); every other address starts the app.
  */
-const start = /^\/publicity\/\d+\/?$/.test(window.location.pathname) ? import('./publicity/publicity-main') : import('./app-main');
+const path = window.location.pathname;
+const start = /^\/publicity\/\d+\/?$/.test(path)
+  ? import('./publicity/publicity-main')
+  : /^\/showcase(\/|$)/.test(path)
+    ? import('./showcase/showcase-main')
+    : import('./app-main');
 
 start.catch((error: unknown) => {
   // A script that cannot be loaded (offline, or replaced by a new release): say so instead of a blank page.

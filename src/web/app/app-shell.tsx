@@ -15,6 +15,8 @@ import {
   TeamOutlined,
   TrophyOutlined,
   UserOutlined,
+  GlobalOutlined,
+  SafetyCertificateOutlined,
 } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, Layout, Menu, type MenuProps } from 'antd';
@@ -84,6 +86,10 @@ export default function AppShell() {
           { key: '/evaluations', icon: <TrophyOutlined />, label: <Link to="/evaluations" data-testid="nav-evaluations">{t('nav.evaluations')}</Link> },
           { key: '/mail-templates', icon: <MailOutlined />, label: <Link to="/mail-templates" data-testid="nav-mail-templates">{t('nav.mailTemplates')}</Link> },
         ]
+      : []),
+    ...(submitsTasks ? [{ key: '/publishing', icon: <GlobalOutlined />, label: <Link to="/publishing" data-testid="nav-publishing">{t('nav.publishing')}</Link> }] : []),
+    ...(managesCampaigns
+      ? [{ key: '/publishing/review', icon: <SafetyCertificateOutlined />, label: <Link to="/publishing/review" data-testid="nav-publishing-review">{t('nav.publishingReview')}</Link> }]
       : []),
     ...(reviews ? [{ key: '/reviews', icon: <StarOutlined />, label: <Link to="/reviews" data-testid="nav-reviews">{t('nav.reviews')}</Link> }] : []),
     ...(receivesNotices ? [{ key: '/assigned', icon: <CarryOutOutlined />, label: <Link to="/assigned">{t('nav.assigned')}</Link> }] : []),

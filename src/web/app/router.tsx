@@ -32,6 +32,8 @@ const EvaluationsPage = lazy(() => import('../pages/evaluations/evaluations-page
 const EvaluationNewPage = lazy(() => import('../pages/evaluations/evaluation-new-page'));
 const EvaluationPage = lazy(() => import('../pages/evaluations/evaluation-page'));
 const ReviewsPage = lazy(() => import('../pages/reviews/reviews-page'));
+const PublishingPage = lazy(() => import('../pages/showcase/publishing-page'));
+const PublishingReviewPage = lazy(() => import('../pages/showcase/review-page'));
 // The public 公示 page: no session, no admin shell (a full load of /publicity/… starts from main.tsx's light entry).
 const PublicityRoute = lazy(() => import('../publicity/publicity-route'));
 
@@ -82,6 +84,8 @@ export function createAppRouter() {
         { path: 'evaluations/new', element: <EvaluationNewPage /> },
         { path: 'evaluations/:id', element: <EvaluationPage /> },
         { path: 'reviews', element: <ReviewsPage /> },
+        { path: 'publishing', element: <PublishingPage /> },
+        { path: 'publishing/review', element: <PublishingReviewPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],
     },

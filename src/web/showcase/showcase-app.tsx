@@ -1,0 +1,453 @@
+import { useCallback, useEffect, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
+import type { PublicActivityCard, PublicActivityView, PublicColumnView, PublicListView } from '../../shared/contracts/showcase';
+import { textsFor, type ShowcaseLanguage, type TextKey } from './texts';
+
+type T = (key: TextKey, params?: Record<string, string | number>) => string;
+
+/** What the address names: the list of columns, one column (with its filters), or one activity. */
+export type ShowcaseRoute = { kind: 'columns' } | { kind: 'column'; unitId: number; year: number } | { kind: 'activity'; id: number } | { kind: 'unknown' };
+
+export function parseRoute(pathname: string): ShowcaseRoute {
+  if (/^\/showcase\/?$/.test(pathname)) return { kind: 'columns' };
+  const column = /^\/showcase\/(\d+)\/(\d{4})\/?$/.exec(pathname);
+  if (column) return { kind: 'column', unitId: Number(column[1]), year: Number(column[2]) };
+  const activity = /^\/showcase\/activities\/(\d+)\/?$/.exec(pathname);
+  if (activity) return { kind: 'activity', id: Number(activity[1]) };
+  return { kind: 'unknown' };
+}
+
+class LoadError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** GET from the public API; the browser's HTTP cache revalidates with the ETag (304). */
+async function load<R>(path: string, language: ShowcaseLanguage, signal: AbortSignal): Promise<R> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1/public/showcase${path}`, { headers: { Accept: 'application/json', 'Accept-Language': language }, signal, credentials: 'omit' });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new LoadError(0, '');
+  }
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => null)) as { detail?: string; errors?: { message: string }[] } | null;
+    throw new LoadError(response.status, problem?.errors?.map((e) => e.message).join('；') ?? problem?.detail ?? '');
+  }
+  return (await response.json()) as R;
+}
+
+type Loaded<R> = { state: 'loading' } | { state: 'error'; status: number; message: string } | { state: 'ready'; data: R };
+
+function useLoad<R>(path: string | null, language: ShowcaseLanguage): Loaded<R> {
+  const [result, setResult] = useState<{ path: string | null; value: Loaded<R> }>({ path: null, value: { state: 'loading' } });
+  useEffect(() => {
+    if (path === null) return;
+    const controller = new AbortController();
+    load<R>(path, language, controller.signal)
+      .then((data) => setResult({ path, value: { state: 'ready', data } }))
+      .catch((error: unknown) => {
+        if (controller.signal.aborted) return;
+        const status = error instanceof LoadError ? error.status : 0;
+        setResult({ path, value: { state: 'error', status, message: error instanceof LoadError ? error.message : '' } });
+      });
+    return () => controller.abort();
+  }, [path, language]);
+  return result.path === path ? result.value : { state: 'loading' };
+}
+
+/** Follows a link inside the column without reloading the page (the address stays shareable). */
+function useNavigate(onNavigate: () => void) {
+  return useCallback(
+    (event: MouseEvent<HTMLAnchorElement>) => {
+      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      const href = event.currentTarget.getAttribute('href');
+      if (!href?.startsWith('/showcase')) return;
+      event.preventDefault();
+      window.history.pushState(null, '', href);
+      window.scrollTo(0, 0);
+      onNavigate();
+    },
+    [onNavigate],
+  );
+}
+
+function setMeta(title: string, description: string) {
+  document.title = title;
+  for (const [selector, value] of [
+    ['meta[name="description"]', description],
+    ['meta[property="og:title"]', title],
+    ['meta[property="og:description"]', description],
+  ] as const) {
+    document.querySelector(selector)?.setAttribute('content', value);
+  }
+}
+
+export function ShowcaseApp({ initialLanguage, onLanguage }: { initialLanguage: ShowcaseLanguage; onLanguage: (language: ShowcaseLanguage) => void }) {
+  const [language, setLanguage] = useState(initialLanguage);
+  const [location, setLocation] = useState(() => ({ path: window.location.pathname, search: window.location.search }));
+  const refresh = useCallback(() => setLocation({ path: window.location.pathname, search: window.location.search }), []);
+  useEffect(() => {
+    window.addEventListener('popstate', refresh);
+    return () => window.removeEventListener('popstate', refresh);
+  }, [refresh]);
+  const follow = useNavigate(refresh);
+  const t = textsFor(language);
+  const route = parseRoute(location.path);
+
+  const switchLanguage = () => {
+    const next = language === 'en' ? 'zh-CN' : 'en';
+    setLanguage(next);
+    onLanguage(next);
+  };
+
+  return (
+    <main className="hj-sc" data-testid="showcase-page">
+      <header className="hj-sc-top">
+        <a href="/showcase" onClick={follow} className="hj-sc-site">
+          {t('site')}
+        </a>
+        <button type="button" className="hj-sc-link" onClick={switchLanguage}>
+          {t('switchLanguage')}
+        </button>
+      </header>
+      {route.kind === 'columns' && <Columns t={t} language={language} follow={follow} />}
+      {route.kind === 'column' && <Column key={`${route.unitId}/${route.year}`} t={t} language={language} unitId={route.unitId} year={route.year} search={location.search} follow={follow} refresh={refresh} />}
+      {route.kind === 'activity' && <Activity t={t} language={language} id={route.id} follow={follow} />}
+      {route.kind === 'unknown' && <p className="hj-sc-state">{t('notFound')}</p>}
+    </main>
+  );
+}
+
+function State({ t, loaded }: { t: T; loaded: Loaded<unknown> }): ReactNode {
+  if (loaded.state === 'loading') return <p className="hj-sc-state">{t('loading')}</p>;
+  if (loaded.state === 'error') {
+    return (
+      <p className="hj-sc-state" role="alert" data-testid="showcase-error">
+        {loaded.status === 404 ? t('notFound') : loaded.status === 422 ? t('badInput', { detail: loaded.message }) : loaded.message || t('networkError')}
+      </p>
+    );
+  }
+  return null;
+}
+
+type Follow = (event: MouseEvent<HTMLAnchorElement>) => void;
+
+function Columns({ t, language, follow }: { t: T; language: ShowcaseLanguage; follow: Follow }) {
+  const loaded = useLoad<{ unitId: number; unitName: string; years: number[] }[]>('/columns', language);
+  useEffect(() => setMeta(t('columnsTitle'), t('columnsTitle')), [t]);
+  if (loaded.state !== 'ready') return <State t={t} loaded={loaded} />;
+  return (
+    <>
+      <h1>{t('columnsTitle')}</h1>
+      {loaded.data.length === 0 && <p className="hj-sc-state">{t('columnsEmpty')}</p>}
+      <ul className="hj-sc-columns">
+        {loaded.data.map((c) => (
+          <li key={c.unitId} className="hj-sc-card">
+            <strong>{c.unitName}</strong>
+            <span className="hj-sc-years">
+              {c.years.map((y) => (
+                <a key={y} href={`/showcase/${c.unitId}/${y}`} onClick={follow}>
+                  {y}
+                </a>
+              ))}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+const filterKeys = ['q', 'module', 'phase', 'region', 'from', 'to', 'page'] as const;
+type Filters = Partial<Record<(typeof filterKeys)[number], string>>;
+
+function filtersOf(search: string): Filters {
+  const params = new URLSearchParams(search);
+  const filters: Filters = {};
+  for (const key of filterKeys) {
+    const value = params.get(key)?.trim();
+    if (value) filters[key] = value;
+  }
+  return filters;
+}
+
+function queryOf(filters: Filters): string {
+  const params = new URLSearchParams();
+  for (const key of filterKeys) if (filters[key]) params.set(key, filters[key]);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function formatDate(date: string | null, language: ShowcaseLanguage): string {
+  if (!date) return '';
+  const [y, m, d] = date.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return language === 'en' ? `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` : `${y}年${m}月${d}日`;
+}
+
+function dateRange(start: string | null, end: string | null, language: ShowcaseLanguage): string {
+  if (!start) return '';
+  return end && end !== start ? `${formatDate(start, language)} — ${formatDate(end, language)}` : formatDate(start, language);
+}
+
+function Column({ t, language, unitId, year, search, follow, refresh }: { t: T; language: ShowcaseLanguage; unitId: number; year: number; search: string; follow: Follow; refresh: () => void }) {
+  const home = useLoad<PublicColumnView>(`/${unitId}/${year}`, language);
+  const filters = filtersOf(search);
+  const listPath = `/${unitId}/${year}/activities${queryOf(filters)}`;
+  const list = useLoad<PublicListView>(listPath, language);
+  const [draft, setDraft] = useState<Filters>(filters);
+  const [draftFor, setDraftFor] = useState(search);
+  if (draftFor !== search) {
+    // The address changed (back button, a link): the form shows its filters.
+    setDraftFor(search);
+    setDraft(filtersOf(search));
+  }
+
+  useEffect(() => {
+    if (home.state !== 'ready') return;
+    const title = t('columnHeading', { unit: home.data.unitName, year: home.data.year });
+    setMeta(title, t('theme', { theme: home.data.theme }));
+  }, [home, t]);
+
+  const go = (next: Filters) => {
+    window.history.pushState(null, '', `/showcase/${unitId}/${year}${queryOf(next)}`);
+    refresh();
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const { page: _page, ...rest } = draft;
+    go(rest);
+  };
+  const set = (key: keyof Filters) => (event: { target: { value: string } }) => setDraft({ ...draft, [key]: event.target.value });
+
+  if (home.state !== 'ready') return <State t={t} loaded={home} />;
+  const column = home.data;
+  const page = Number(filters.page ?? '1');
+  const pages = list.state === 'ready' ? Math.max(1, Math.ceil(list.data.total / list.data.pageSize)) : 1;
+  return (
+    <>
+      <section className="hj-sc-hero">
+        <h1 data-testid="column-heading">{t('columnHeading', { unit: column.unitName, year: column.year })}</h1>
+        {column.ordinal !== null && <div className="hj-sc-muted">{t('ordinal', { n: column.ordinal })}</div>}
+        <div className="hj-sc-theme">{t('theme', { theme: column.theme })}</div>
+        <dl className="hj-sc-figures" data-testid="column-figures">
+          <div>
+            <dt>{t('figActivities')}</dt>
+            <dd>{column.figures.activities}</dd>
+          </div>
+          <div>
+            <dt>{t('figUnits')}</dt>
+            <dd>{column.figures.units}</dd>
+          </div>
+          <div>
+            <dt>{t('figParticipants')}</dt>
+            <dd>{column.figures.participants}</dd>
+          </div>
+        </dl>
+      </section>
+      <section aria-label={t('phases')}>
+        <ol className="hj-sc-phases" data-testid="column-phases">
+          {column.phases.map((p) => (
+            <li key={p.id} className={p.current ? 'hj-sc-phase hj-sc-phase-current' : 'hj-sc-phase'} data-testid={`phase-${p.id}`}>
+              <a href={`/showcase/${unitId}/${year}${queryOf({ phase: p.id })}`} onClick={follow}>
+                <strong>{p.name}</strong>
+                {p.current && <span className="hj-sc-badge">{t('current')}</span>}
+                <span className="hj-sc-muted">
+                  {formatDate(p.startDate, language)} — {formatDate(p.endDate, language)}
+                </span>
+                <span className="hj-sc-muted">{t('phaseCount', { n: p.activities })}</span>
+              </a>
+            </li>
+          ))}
+        </ol>
+      </section>
+      <form className="hj-sc-filters" role="search" onSubmit={submit} data-testid="showcase-filters">
+        <label className="hj-sc-search">
+          <span className="hj-sc-sr">{t('search')}</span>
+          <input type="search" value={draft.q ?? ''} onChange={set('q')} placeholder={t('searchPlaceholder')} maxLength={50} data-testid="showcase-q" />
+        </label>
+        <div className="hj-sc-row">
+          <select value={draft.module ?? ''} onChange={set('module')} aria-label={t('modules')} data-testid="showcase-module">
+            <option value="">{t('allModules')}</option>
+            {column.modules.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+          <select value={draft.phase ?? ''} onChange={set('phase')} aria-label={t('phase')} data-testid="showcase-phase">
+            <option value="">{t('allPhases')}</option>
+            {column.phases.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+          <input value={draft.region ?? ''} onChange={set('region')} placeholder={t('regionPlaceholder')} aria-label={t('region')} inputMode="numeric" maxLength={6} data-testid="showcase-region" />
+        </div>
+        <div className="hj-sc-row">
+          <input type="date" value={draft.from ?? ''} onChange={set('from')} aria-label={t('from')} data-testid="showcase-from" />
+          <input type="date" value={draft.to ?? ''} onChange={set('to')} aria-label={t('to')} data-testid="showcase-to" />
+        </div>
+        <div className="hj-sc-row">
+          <button type="submit" className="hj-sc-button" data-testid="showcase-search">
+            {t('searchButton')}
+          </button>
+          {Object.keys(filters).length > 0 && (
+            <a href={`/showcase/${unitId}/${year}`} onClick={follow} className="hj-sc-link">
+              {t('clear')}
+            </a>
+          )}
+        </div>
+      </form>
+      {list.state !== 'ready' ? (
+        <State t={t} loaded={list} />
+      ) : (
+        <section data-testid="showcase-results">
+          <p className="hj-sc-muted" data-testid="showcase-total">
+            {list.data.total === 0 ? t('noResults') : t('results', { n: list.data.total })}
+          </p>
+          <ul className="hj-sc-list">
+            {list.data.items.map((card) => (
+              <Card key={card.id} card={card} language={language} follow={follow} />
+            ))}
+          </ul>
+          {pages > 1 && (
+            <nav className="hj-sc-pager">
+              {page > 1 ? (
+                <a href={`/showcase/${unitId}/${year}${queryOf({ ...filters, page: String(page - 1) })}`} onClick={follow}>
+                  {t('previous')}
+                </a>
+              ) : (
+                <span />
+              )}
+              <span className="hj-sc-muted">{t('page', { page, pages })}</span>
+              {page < pages ? (
+                <a href={`/showcase/${unitId}/${year}${queryOf({ ...filters, page: String(page + 1) })}`} onClick={follow}>
+                  {t('next')}
+                </a>
+              ) : (
+                <span />
+              )}
+            </nav>
+          )}
+        </section>
+      )}
+      {column.years.length > 1 && (
+        <nav className="hj-sc-card">
+          <strong>{t('years')}</strong>
+          <span className="hj-sc-years">
+            {column.years
+              .filter((y) => y !== year)
+              .map((y) => (
+                <a key={y} href={`/showcase/${unitId}/${y}`} onClick={follow}>
+                  {y}
+                </a>
+              ))}
+          </span>
+        </nav>
+      )}
+    </>
+  );
+}
+
+function Card({ card, language, follow }: { card: PublicActivityCard; language: ShowcaseLanguage; follow: Follow }) {
+  return (
+    <li className="hj-sc-item" data-testid="showcase-card" data-activity-id={card.id}>
+      <a href={`/showcase/activities/${card.id}`} onClick={follow} className="hj-sc-item-link">
+        {card.photo && <img src={card.photo} alt="" loading="lazy" decoding="async" className="hj-sc-thumb" />}
+        <span className="hj-sc-item-body">
+          <strong className="hj-sc-item-title">{card.title}</strong>
+          <span className="hj-sc-tags">
+            {card.phase && (
+              <span className="hj-sc-tag hj-sc-tag-phase" data-testid="card-phase">
+                {card.phase.name}
+              </span>
+            )}
+            {card.modules.map((m) => (
+              <span key={m.id} className="hj-sc-tag" data-testid="card-module">
+                {m.name}
+              </span>
+            ))}
+          </span>
+          <span className="hj-sc-muted">
+            {card.unitName} · {dateRange(card.startDate, card.endDate, language)}
+          </span>
+          <span className="hj-sc-excerpt">{card.excerpt}</span>
+        </span>
+      </a>
+    </li>
+  );
+}
+
+function Activity({ t, language, id, follow }: { t: T; language: ShowcaseLanguage; id: number; follow: Follow }) {
+  const loaded = useLoad<PublicActivityView>(`/activities/${id}`, language);
+  useEffect(() => {
+    if (loaded.state === 'ready') setMeta(loaded.data.title, loaded.data.description.slice(0, 120));
+  }, [loaded]);
+  if (loaded.state !== 'ready') return <State t={t} loaded={loaded} />;
+  const a = loaded.data;
+  const rows: [TextKey, ReactNode][] = [
+    ['unit', a.unitName],
+    ['host', a.host],
+    ['organiser', a.organiser],
+    ['phase', a.phase?.name],
+    ['modules', a.modules.map((m) => m.name).join('、')],
+    ['dates', dateRange(a.startDate, a.endDate, language)],
+    ['place', a.place],
+  ];
+  return (
+    <article data-testid="showcase-activity">
+      <a href={`/showcase/${a.column.unitId}/${a.column.year}`} onClick={follow} className="hj-sc-link">
+        ‹ {t('back')}
+      </a>
+      <h1 data-testid="activity-title">{a.title}</h1>
+      <div className="hj-sc-muted">{t('publishedAt', { date: formatDate(a.publishedAt, language) })}</div>
+      <dl className="hj-sc-facts">
+        {rows
+          .filter(([, value]) => value)
+          .map(([key, value]) => (
+            <div key={key}>
+              <dt>{t(key)}</dt>
+              <dd data-testid={`activity-${key}`}>{value}</dd>
+            </div>
+          ))}
+      </dl>
+      <div className="hj-sc-text" data-testid="activity-description">
+        {a.description.split(/\n+/).map((paragraph, i) => (
+          <p key={i}>{paragraph}</p>
+        ))}
+      </div>
+      {a.photos.length > 0 && (
+        <section>
+          <h2>{t('photos')}</h2>
+          {a.photos.map((p) => (
+            <figure key={p.url} className="hj-sc-photo">
+              <img src={p.url} alt={p.caption ?? a.title} loading="lazy" decoding="async" data-testid="activity-photo" />
+              {p.caption && <figcaption>{p.caption}</figcaption>}
+            </figure>
+          ))}
+        </section>
+      )}
+      {a.mediaLinks.length > 0 && (
+        <section>
+          <h2>{t('media')}</h2>
+          <ul className="hj-sc-links">
+            {a.mediaLinks.map((l) => (
+              <li key={l.url}>
+                <span className="hj-sc-tag">{t(`kind_${l.kind}`)}</span>{' '}
+                <a href={l.url} target="_blank" rel="noopener noreferrer nofollow">
+                  {l.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </article>
+  );
+}
