@@ -65,7 +65,7 @@ describe('huiju command line', () => {
     expect(seeded.out).toMatch(/Created 119 units/);
     expect(huiju(['units', 'seed-regions', '--root', '32'], env).out).toMatch(/Created 0 units/);
 
-    const weak = huiju(['users', 'create', '--unit', '3201', '--username', 'nj', '--name', '南京', '--role', 'unit_admin', '--password', 'short'], env);
+    const weak = huiju(['users', 'create', '--unit', '3201', '--username', 'nj-weak', '--name', '南京', '--role', 'unit_admin', '--password', 'short'], env);
     expect(weak.code).not.toBe(0);
     expect(weak.err).toMatch(/密码至少 8 位/);
     const created = huiju(['users', 'create', '--unit', '南京市科协', '--username', 'nj-admin', '--name', '南京管理员', '--role', 'unit_admin', 'campaign_manager', '--password', 'Nanjing@Kx2026'], env);

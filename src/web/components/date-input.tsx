@@ -49,10 +49,10 @@ export function DateInput({ value, onChange, placeholder, minDate, maxDate, ...r
       onChange={(day) => onChange?.(day ? day.format(isoDayFormat) : null)}
       onBlur={(event) => commitTyped((event.target as HTMLInputElement).value)}
       onKeyDown={(event) => {
-        // With bounds the calendar refuses a typed day outside them; it is kept and validation says why.
-        if (event.key !== 'Enter' || (!minDate && !maxDate)) return;
-        const text = (event.target as HTMLInputElement).value.trim();
-        if ((minDate && text < minDate) || (maxDate && text > maxDate)) commitTyped(text);
+        // Enter commits a typed day at once: the calendar commits it only as its popup closes, so a
+        // save clicked right after could still send the old day. A day outside the bounds, which
+        // the calendar refuses, is kept too, and validation says why.
+        if (event.key === 'Enter') commitTyped((event.target as HTMLInputElement).value);
       }}
     />
   );

@@ -405,8 +405,15 @@ function NoticeEditor({ source, onCreated, onReload }: { source: EditorSource; o
     let values: NoticeFormValues;
     try {
       values = await form.validateFields();
-    } catch {
-      return;
+    } catch (error) {
+      // A field that changed while validating (a date picker committing its typed day as the click
+      // on 保存 blurs it) makes antd give up as "out of date": validate the current values again.
+      if (!(error as { outOfDate?: boolean }).outOfDate) return;
+      try {
+        values = await form.validateFields();
+      } catch {
+        return;
+      }
     }
     if (issue) {
       // What the server requires before issuing, said here first.
