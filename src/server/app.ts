@@ -29,6 +29,7 @@ import { unitRoutes } from './features/units/routes';
 import { userRoutes } from './features/users/routes';
 import { authPlugin } from './plugins/auth';
 import { errorsPlugin, sendProblem } from './plugins/errors';
+import { inputGuardPlugin } from './plugins/input-guard';
 import { AppError } from './errors';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -55,6 +56,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(errorsPlugin);
+  await app.register(inputGuardPlugin);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {

@@ -104,6 +104,25 @@ const fastifyCodeMap: Record<string, [ErrorCode, number]> = {
   FST_INVALID_MULTIPART_CONTENT_TYPE: ['bad_request', 406],
 };
 
+/**
+ * PostgreSQL data exceptions a request's values can cause although they pass the contract (an id
+ * beyond the integer range, a date beyond the calendar): the input's fault, answered as a 400
+ * problem instead of a 500. Contracts should still bound such fields so the answer names them.
+ */
+const inputDataErrorCodes = new Set(['22003', '22P02', '22007', '22008', '22021', '22001']);
+
+/**
+ * A foreign key refusing an insert or update (`Key (campaign_id)=(999) is not present in table
+ * "campaigns"`) means the request named a record that does not exist: a 422 naming the field
+ * (campaign_id → campaignId) rather than a 500. Services should check references themselves; this
+ * is the net for those that do not (found by the fuzz test).
+ */
+function missingReference(error: unknown): string | null {
+  const detail = (error as { detail?: unknown }).detail;
+  const match = typeof detail === 'string' ? /^Key \((\w+)\)=\(.*\) is not present in table/.exec(detail) : null;
+  return match ? match[1]!.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : null;
+}
+
 const databaseDownCodes = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001', '08003']);
 
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
@@ -128,6 +147,15 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     if (error.code && databaseDownCodes.has(error.code)) {
       reply.header('Retry-After', '5');
       return sendProblem(request, reply, new AppError('database_unavailable', 503));
+    }
+    const referenced = error.code === '23503' ? missingReference(error) : null;
+    if (referenced) {
+      request.log.warn({ err: error }, 'reference to a record that does not exist');
+      return sendProblem(request, reply, new AppError('validation_failed', 422, {}, [{ field: referenced, code: 'invalid' }]));
+    }
+    if (error.code && inputDataErrorCodes.has(error.code)) {
+      request.log.warn({ err: error }, 'input outside what the database stores');
+      return sendProblem(request, reply, new AppError('bad_request', 400));
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return sendProblem(request, reply, new AppError('bad_request', error.statusCode));

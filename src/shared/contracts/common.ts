@@ -15,7 +15,10 @@ export const problemSchema = z.object({
 });
 export type Problem = z.infer<typeof problemSchema>;
 
-export const idParams = z.object({ id: z.coerce.number().int().positive() });
+/** The largest value of a PostgreSQL integer column: ids above it cannot exist and must not reach SQL. */
+export const MAX_INT4 = 2_147_483_647;
+
+export const idParams = z.object({ id: z.coerce.number().int().positive().max(MAX_INT4) });
 
 export const paginationQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),

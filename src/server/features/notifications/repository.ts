@@ -54,7 +54,7 @@ export async function listNotifications(db: DbOrTx, unitIds: number[], limit: nu
 }
 
 export async function markNotificationsRead(db: DbOrTx, unitIds: number[], userId: number, ids?: string[]) {
-  if (unitIds.length === 0) return;
+  if (unitIds.length === 0 || ids?.length === 0) return;
   let query = db
     .updateTable('notifications')
     .set({ read_at: new Date(), read_by: userId || null })

@@ -59,7 +59,7 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
       schema: {
         tags,
         summary: '标记已读 Mark read',
-        body: z.object({ ids: z.array(z.string().regex(/^\d+$/)).max(500).optional() }),
+        body: z.object({ ids: z.array(z.string().regex(/^\d{1,18}$/)).max(500).optional() }),
         response: responses({ 200: okResponse }),
       },
     },

@@ -63,9 +63,10 @@ export async function insertUser(db: DbOrTx, user: NewUser): Promise<number> {
 export async function replaceRoles(db: DbOrTx, userId: number, unitId: number, roles: readonly Role[]) {
   await db.deleteFrom('role_assignments').where('user_id', '=', userId).execute();
   if (roles.length === 0) return;
+  // A role named twice is granted once (the pair is the table's key).
   await db
     .insertInto('role_assignments')
-    .values(roles.map((role) => ({ user_id: userId, role, unit_id: unitId })))
+    .values([...new Set(roles)].map((role) => ({ user_id: userId, role, unit_id: unitId })))
     .execute();
 }
 
