@@ -24,7 +24,10 @@ export const accountRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
     '/session',
     { schema: { tags, summary: '登录 Sign in', body: signInBody, response: responses({ 200: sessionView }) } },
     async (request, reply) => {
-      const { token } = await accounts.signIn(ctx.db, { ...request.body, client: clientOf(request), settings });
+      const { token } = await accounts.signIn(ctx.db, { ...request.body, client: clientOf(request), settings }).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'rate_limited') reply.header('Retry-After', String(error.extra.retryAfterSeconds));
+        throw error;
+      });
       const session = await accounts.resolveSession(ctx.db, token, settings);
       if (!session) throw new AppError('internal_error', 500);
       setSessionCookie(reply, ctx, token);

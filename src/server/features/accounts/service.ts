@@ -26,11 +26,37 @@ export function assertPasswordAcceptable(password: string, username: string, fie
   }
 }
 
+/** Failed sign-ins from one address within the window after which it is refused with 429 (issue 9). */
+export const SIGN_IN_IP_LIMIT = 30;
+export const SIGN_IN_IP_WINDOW_MINUTES = 15;
+
+/**
+ * A per-address sign-in limit, counted from the audit log's failed sign-ins (indexed by action and
+ * time), so every process sharing the database sees the same count. The refusals are audited too:
+ * an address that keeps trying stays refused until it pauses for the window.
+ */
+async function refuseBusyAddress(db: Db, client: ClientInfo) {
+  if (!client.ip) return;
+  const since = new Date(Date.now() - SIGN_IN_IP_WINDOW_MINUTES * 60_000);
+  const row = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('action', '=', 'session.sign_in')
+    .where('outcome', '=', 'failure')
+    .where('occurred_at', '>=', since)
+    .where('ip', '=', client.ip)
+    .executeTakeFirstOrThrow();
+  if (Number(row.n) < SIGN_IN_IP_LIMIT) return;
+  await insertAuditEntry(db, { action: 'session.sign_in', outcome: 'failure', ip: client.ip, details: { reason: 'rate_limited' } });
+  throw new AppError('rate_limited', 429, {}, [], { retryAfterSeconds: SIGN_IN_IP_WINDOW_MINUTES * 60 });
+}
+
 export async function signIn(
   db: Db,
   options: { username: string; password: string; client: ClientInfo; settings: SessionSettings },
 ) {
   const { username, password, client } = options;
+  await refuseBusyAddress(db, client);
   const user = await users.findUserByUsername(db, username);
   const failure = async (reason: string, userId: number | null = null, unitId: number | null = null) =>
     insertAuditEntry(db, {
