@@ -25,6 +25,7 @@ import { showcasePageHtml } from './features/showcase/share';
 import { noticeRoutes } from './features/notices/routes';
 import { notificationRoutes, outboxRoutes } from './features/notifications/routes';
 import { healthRoutes } from './features/health/routes';
+import { signupRoutes } from './features/signups/routes';
 import { unitRoutes } from './features/units/routes';
 import { userRoutes } from './features/users/routes';
 import { authPlugin } from './plugins/auth';
@@ -117,6 +118,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await api.register(selectionRoutes, { ctx });
       await api.register(evaluationRoutes, { ctx });
       await api.register(showcaseRoutes, { ctx });
+      await api.register(signupRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -572,6 +572,16 @@ const publicRoutes = new Set([
   'GET /api/v1/public/showcase/:unitId/:year/activities',
   'GET /api/v1/public/showcase/activities/:id',
   'GET /api/v1/public/showcase/photos/:fileId',
+  // Sign-ups need a published activity: signups.test.ts checks that only the organising unit sets
+  // them up and checks in (units above 403, others 404) and sees names unmasked (above: masked).
+  'GET /api/v1/showcase/activities/:id/signups',
+  'PUT /api/v1/showcase/activities/:id/signup-settings',
+  'POST /api/v1/showcase/activities/:id/check-ins',
+  // Public by design: signing up, a sign-up by its code, cancelling (rate-limited, no personal data;
+  // signups.test.ts and showcase.test.ts check them).
+  'POST /api/v1/public/showcase/activities/:id/signups',
+  'GET /api/v1/public/showcase/signups/:code',
+  'POST /api/v1/public/showcase/signups/:code/cancel',
 ]);
 
 let t: TestApp;

@@ -57,6 +57,8 @@ const expected = columns({
   showcase_publications: ['id', 'activity_id', 'campaign_id', 'unit_id', 'status', 'description', 'media_links', 'requested_by', 'requested_at', 'decided_by', 'decided_at', 'decision_note', 'first_published_at', 'published_at', 'withdrawn_by', 'withdrawn_at', 'withdraw_reason', 'search_vector', 'version', 'created_at', 'updated_at'],
   showcase_photos: ['publication_id', 'file_id', 'caption', 'sort_order'],
   showcase_moderators: ['campaign_id', 'unit_id', 'added_by', 'added_at'],
+  activity_signup_settings: ['activity_id', 'enabled', 'capacity', 'deadline', 'updated_by', 'version', 'created_at', 'updated_at'],
+  activity_signups: ['id', 'activity_id', 'name', 'mobile', 'affiliation', 'code', 'status', 'promoted_at', 'cancelled_at', 'checked_in_at', 'checked_in_by', 'ip', 'created_at', 'updated_at'],
   mail_outbox: ['id', 'dedupe_key', 'to_address', 'subject', 'text_body', 'unit_id', 'status', 'attempts', 'last_error', 'next_attempt_at', 'created_at', 'sent_at'],
 });
 

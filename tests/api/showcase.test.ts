@@ -195,25 +195,39 @@ describe('the public column', () => {
     await t.app.ready();
     const doc = t.app.swagger() as { paths: Record<string, Record<string, unknown>> };
     const publicPaths = Object.keys(doc.paths).filter((p) => p.startsWith('/api/v1/public/showcase'));
+    // Someone signs up for the 科普 week with the planted name and number: neither may show anywhere public.
+    expect((await sc.clients.nanjing.put(`/api/v1/showcase/activities/${ids.kepu}/signup-settings`, { enabled: true, capacity: 1, deadline: '2099-01-01T00:00:00Z' })).statusCode).toBe(200);
+    const posts: Record<string, () => ReturnType<Client['post']>> = {
+      '/api/v1/public/showcase/activities/{id}/signups': () => pub.post(`/api/v1/public/showcase/activities/${ids.kepu}/signups`, { attendeeName: '王五', mobile: '13900000000', affiliation: '北京东路小学' }),
+    };
+    const signedUp = await posts['/api/v1/public/showcase/activities/{id}/signups']!();
+    expect(signedUp.statusCode, signedUp.body).toBe(201);
+    const code = signedUp.json().code as string;
+    // A second person waits; cancelling them is checked last, so the column keeps the first.
+    const waiting = await pub.post(`/api/v1/public/showcase/activities/${ids.kepu}/signups`, { attendeeName: '赵六', mobile: '13811112222' });
+    posts['/api/v1/public/showcase/signups/{code}/cancel'] = () => pub.post(`/api/v1/public/showcase/signups/${waiting.json().code as string}/cancel`);
     const urls: Record<string, string[]> = {
       '/api/v1/public/showcase/columns': ['/api/v1/public/showcase/columns'],
       '/api/v1/public/showcase/{unitId}/{year}': [column],
       '/api/v1/public/showcase/{unitId}/{year}/activities': [`${column}/activities`, `${column}/activities?q=${encodeURIComponent('科普')}`, `${column}/activities?region=3201`],
       '/api/v1/public/showcase/activities/{id}': [ids.kepu, ids.zuimei, ids.zhiyuan].map((id) => `/api/v1/public/showcase/activities/${id}`),
       '/api/v1/public/showcase/photos/{fileId}': [`/api/v1/public/showcase/photos/${photoId}`],
+      '/api/v1/public/showcase/signups/{code}': [`/api/v1/public/showcase/signups/${code}`],
     };
     // A new public route fails here until it is listed and checked.
-    expect(publicPaths.sort()).toEqual(Object.keys(urls).sort());
-    for (const list of Object.values(urls)) {
-      for (const url of list) {
-        const response = await pub.get(url);
-        expect(response.statusCode, url).toBe(200);
-        const text = response.headers['content-type']?.toString().startsWith('image/') ? response.rawPayload.toString('latin1') : response.body;
-        if (!response.headers['content-type']?.toString().startsWith('image/')) expect(findPersonalData(text), url).toBeNull();
-        for (const planted of plantedPersonalData) expect(text, url).not.toContain(planted);
-        expect(text).not.toMatch(/"(contact|mobile|email|phone|mailingAddress|contactName|requestedBy|decidedBy|username)"/i);
-      }
+    expect(publicPaths.sort()).toEqual([...new Set([...Object.keys(urls), ...Object.keys(posts)])].sort());
+    const answers = [signedUp, waiting];
+    for (const list of Object.values(urls)) for (const url of list) answers.push(await pub.get(url));
+    answers.push(await posts['/api/v1/public/showcase/signups/{code}/cancel']!());
+    for (const response of answers) {
+      const url = response.raw.req.url ?? '';
+      expect([200, 201], url).toContain(response.statusCode);
+      const text = response.headers['content-type']?.toString().startsWith('image/') ? response.rawPayload.toString('latin1') : response.body;
+      if (!response.headers['content-type']?.toString().startsWith('image/')) expect(findPersonalData(text), url).toBeNull();
+      for (const planted of plantedPersonalData) expect(text, url).not.toContain(planted);
+      expect(text).not.toMatch(/"(contact|mobile|email|phone|mailingAddress|contactName|attendeeName|affiliation|requestedBy|decidedBy|username)"/i);
     }
+    expect(answers.at(-1)!.json().status).toBe('cancelled');
   });
 
   it('answers 304 to a matching If-None-Match and a new ETag once the column changes', async () => {

@@ -588,10 +588,42 @@ export interface ShowcaseModeratorsTable {
   added_at: GeneratedTimestamp;
 }
 
+export interface ActivitySignupSettingsTable {
+  activity_id: number;
+  enabled: Generated<boolean>;
+  capacity: number;
+  deadline: ColumnType<Date, Date | string, Date | string>;
+  updated_by: number | null;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export type SignupStatus = 'confirmed' | 'waitlisted' | 'cancelled';
+
+export interface ActivitySignupsTable {
+  id: Generated<number>;
+  activity_id: number;
+  name: string;
+  mobile: string;
+  affiliation: string | null;
+  code: string;
+  status: SignupStatus;
+  promoted_at: NullableTimestamp;
+  cancelled_at: NullableTimestamp;
+  checked_in_at: NullableTimestamp;
+  checked_in_by: number | null;
+  ip: string | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
 export interface Database {
   showcase_publications: ShowcasePublicationsTable;
   showcase_photos: ShowcasePhotosTable;
   showcase_moderators: ShowcaseModeratorsTable;
+  activity_signup_settings: ActivitySignupSettingsTable;
+  activity_signups: ActivitySignupsTable;
   recommendations: RecommendationsTable;
   evaluation_rounds: EvaluationRoundsTable;
   evaluation_categories: EvaluationCategoriesTable;

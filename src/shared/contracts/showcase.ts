@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { publicationStatuses } from '../domain/showcase';
+import { publicSignupInfo } from './signups';
 
 /** The showcase (专题栏目): publication requests and moderation (signed in), and the public column. */
 
@@ -145,6 +146,10 @@ export const publicActivityView = z.object({
   description: z.string(),
   photos: z.array(z.object({ url: z.string(), caption: z.string().nullable() })),
   mediaLinks: z.array(mediaLink),
+  /** Participants: the reported scale, never below the people checked in (null when neither). */
+  scale: z.number().int().nullable(),
+  /** Sign-up (places, counts, deadline) when the activity takes sign-ups. */
+  signup: publicSignupInfo.nullable(),
   publishedAt: z.string(),
   column: z.object({ unitId: z.number().int(), unitName: z.string(), year: z.number().int(), theme: z.string() }),
 });

@@ -63,6 +63,12 @@ export const errorMessages = {
     showcase_status_conflict: '该发布当前为“{status}”状态，不能执行该操作',
     showcase_no_campaign: '该活动不属于任何年度活动，无法在专题栏目发布',
     showcase_activity_withdrawn: '该活动已从报送中撤下，不能发布',
+    signup_not_open: '该活动未开放报名或报名已截止',
+    signup_mobile_taken: '该手机号已报名本活动（姓名不一致）；如需更改请先用报名码取消',
+    signup_cancelled: '该报名已取消',
+    signup_not_confirmed: '该报名仍在候补中，没有名额，不能签到',
+    signup_checked_in: '已签到的报名不能取消',
+    signup_wrong_activity: '报名码 {code} 不属于本活动',
   },
   en: {
     validation_failed: 'Some fields are invalid; please check the marked fields',
@@ -121,6 +127,12 @@ export const errorMessages = {
     showcase_status_conflict: 'This publication is {status}; the action is not possible now',
     showcase_no_campaign: 'This activity belongs to no campaign and cannot be published on a column',
     showcase_activity_withdrawn: 'This activity was withdrawn from its submission and cannot be published',
+    signup_not_open: 'This activity does not take sign-ups, or sign-up has closed',
+    signup_mobile_taken: 'This mobile number has already signed up (under another name); cancel with its code first to change it',
+    signup_cancelled: 'This sign-up was cancelled',
+    signup_not_confirmed: 'This sign-up is still on the waiting list and holds no place; it cannot check in',
+    signup_checked_in: 'A checked-in sign-up cannot be cancelled',
+    signup_wrong_activity: 'Sign-up code {code} is not for this activity',
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 
@@ -160,6 +172,11 @@ export const validationMessages = {
     contains_personal_data: '{label}含有个人信息（{kind}），公开内容不得包含电话、手机、电子邮箱或身份证号',
     photo_not_usable: '{label}须为本单位上传的 5 MB 以内的 JPG 或 PNG 图片',
     unsafe_url: '{label}须为 http:// 或 https:// 开头的网址',
+    mobile_format: '{label}应为 11 位手机号码',
+    signup_code_format: '{label}应为 10 位字母或数字',
+    capacity_below_confirmed: '{label}不能少于已确认的 {count} 人',
+    mobile_taken: '{label}已用于本活动的另一报名',
+    signup_code_unknown: '{label}不存在或不属于本活动',
   },
   en: {
     required: '{label} is required',
@@ -193,6 +210,11 @@ export const validationMessages = {
     contains_personal_data: '{label} contains personal data ({kind}); public text may not contain phone numbers, e-mail addresses or ID numbers',
     photo_not_usable: '{label} must be a JPG or PNG image of at most 5 MB uploaded by this unit',
     unsafe_url: '{label} must be a web address starting with http:// or https://',
+    mobile_format: '{label} must be an 11-digit mobile number',
+    signup_code_format: '{label} must be 10 letters or digits',
+    capacity_below_confirmed: '{label} cannot be below the {count} confirmed places',
+    mobile_taken: '{label} is already used by another sign-up for this activity',
+    signup_code_unknown: '{label} is unknown or not for this activity',
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 
@@ -220,6 +242,7 @@ export const fieldLabels: Record<Locale, Record<string, string>> = {
     'keyDates.name': '节点名称', 'attachments.name': '附件名称', 'attachments.fileId': '附件',
     host: '主办单位', organiser: '承办单位', photos: '照片', 'photos.fileId': '照片', 'photos.caption': '照片说明', mediaLinks: '媒体链接',
     'mediaLinks.title': '链接标题', 'mediaLinks.url': '链接地址', 'mediaLinks.kind': '链接类型', note: '审核意见', region: '地区', module: '模块', phase: '阶段',
+    attendeeName: '姓名', affiliation: '学校或单位', capacity: '名额', signupCode: '报名码', code: '报名码', enabled: '开放报名',
   },
   en: {
     username: 'User name', password: 'Password', currentPassword: 'Current password', newPassword: 'New password',
@@ -242,6 +265,7 @@ export const fieldLabels: Record<Locale, Record<string, string>> = {
     'keyDates.name': 'Key date', 'attachments.name': 'Attachment name', 'attachments.fileId': 'Attachment',
     host: 'Host', organiser: 'Organiser', photos: 'Photos', 'photos.fileId': 'Photo', 'photos.caption': 'Photo caption', mediaLinks: 'Media links',
     'mediaLinks.title': 'Link title', 'mediaLinks.url': 'Link address', 'mediaLinks.kind': 'Link kind', note: 'Moderation note', region: 'Region', module: 'Module', phase: 'Phase',
+    attendeeName: 'Name', affiliation: 'School or unit', capacity: 'Places', signupCode: 'Sign-up code', code: 'Sign-up code', enabled: 'Sign-up open',
   },
 };
 

@@ -34,6 +34,7 @@ const EvaluationPage = lazy(() => import('../pages/evaluations/evaluation-page')
 const ReviewsPage = lazy(() => import('../pages/reviews/reviews-page'));
 const PublishingPage = lazy(() => import('../pages/showcase/publishing-page'));
 const PublishingReviewPage = lazy(() => import('../pages/showcase/review-page'));
+const SignupsPage = lazy(() => import('../pages/showcase/signups-page'));
 // The public 公示 page: no session, no admin shell (a full load of /publicity/… starts from main.tsx's light entry).
 const PublicityRoute = lazy(() => import('../publicity/publicity-route'));
 
@@ -86,6 +87,7 @@ export function createAppRouter() {
         { path: 'reviews', element: <ReviewsPage /> },
         { path: 'publishing', element: <PublishingPage /> },
         { path: 'publishing/review', element: <PublishingReviewPage /> },
+        { path: 'publishing/activities/:id/signups', element: <SignupsPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],
     },

@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
 import type { PublicActivityCard, PublicActivityView, PublicColumnView, PublicListView } from '../../shared/contracts/showcase';
+import type { PublicSignupView } from '../../shared/contracts/signups';
+import { codePattern, normaliseCode } from '../../shared/domain/signups';
 import { textsFor, type ShowcaseLanguage, type TextKey } from './texts';
 
 type T = (key: TextKey, params?: Record<string, string | number>) => string;
 
 /** What the address names: the list of columns, one column (with its filters), or one activity. */
-export type ShowcaseRoute = { kind: 'columns' } | { kind: 'column'; unitId: number; year: number } | { kind: 'activity'; id: number } | { kind: 'unknown' };
+export type ShowcaseRoute = { kind: 'columns' } | { kind: 'column'; unitId: number; year: number } | { kind: 'activity'; id: number } | { kind: 'signup'; code: string } | { kind: 'unknown' };
 
 export function parseRoute(pathname: string): ShowcaseRoute {
   if (/^\/showcase\/?$/.test(pathname)) return { kind: 'columns' };
@@ -13,6 +15,8 @@ export function parseRoute(pathname: string): ShowcaseRoute {
   if (column) return { kind: 'column', unitId: Number(column[1]), year: Number(column[2]) };
   const activity = /^\/showcase\/activities\/(\d+)\/?$/.exec(pathname);
   if (activity) return { kind: 'activity', id: Number(activity[1]) };
+  const signup = /^\/showcase\/signups\/([A-Za-z0-9]{10})\/?$/.exec(pathname);
+  if (signup) return { kind: 'signup', code: signup[1]!.toUpperCase() };
   return { kind: 'unknown' };
 }
 
@@ -117,7 +121,8 @@ export function ShowcaseApp({ initialLanguage, onLanguage }: { initialLanguage: 
       </header>
       {route.kind === 'columns' && <Columns t={t} language={language} follow={follow} />}
       {route.kind === 'column' && <Column key={`${route.unitId}/${route.year}`} t={t} language={language} unitId={route.unitId} year={route.year} search={location.search} follow={follow} refresh={refresh} />}
-      {route.kind === 'activity' && <Activity t={t} language={language} id={route.id} follow={follow} />}
+      {route.kind === 'activity' && <Activity t={t} language={language} id={route.id} follow={follow} refresh={refresh} />}
+      {route.kind === 'signup' && <MySignup key={route.code} t={t} language={language} code={route.code} follow={follow} />}
       {route.kind === 'unknown' && <p className="hj-sc-state">{t('notFound')}</p>}
     </main>
   );
@@ -384,7 +389,7 @@ function Card({ card, language, follow }: { card: PublicActivityCard; language: 
   );
 }
 
-function Activity({ t, language, id, follow }: { t: T; language: ShowcaseLanguage; id: number; follow: Follow }) {
+function Activity({ t, language, id, follow, refresh }: { t: T; language: ShowcaseLanguage; id: number; follow: Follow; refresh: () => void }) {
   const loaded = useLoad<PublicActivityView>(`/activities/${id}`, language);
   useEffect(() => {
     if (loaded.state === 'ready') setMeta(loaded.data.title, loaded.data.description.slice(0, 120));
@@ -399,6 +404,7 @@ function Activity({ t, language, id, follow }: { t: T; language: ShowcaseLanguag
     ['modules', a.modules.map((m) => m.name).join('、')],
     ['dates', dateRange(a.startDate, a.endDate, language)],
     ['place', a.place],
+    ['scale', a.scale === null ? null : t('scaleValue', { n: a.scale })],
   ];
   return (
     <article data-testid="showcase-activity">
@@ -433,6 +439,7 @@ function Activity({ t, language, id, follow }: { t: T; language: ShowcaseLanguag
           ))}
         </section>
       )}
+      {a.signup && <SignupForm t={t} language={language} activityId={a.id} signup={a.signup} refresh={refresh} />}
       {a.mediaLinks.length > 0 && (
         <section>
           <h2>{t('media')}</h2>
@@ -447,6 +454,166 @@ function Activity({ t, language, id, follow }: { t: T; language: ShowcaseLanguag
             ))}
           </ul>
         </section>
+      )}
+    </article>
+  );
+}
+
+type Problem = { status: number; code?: string; detail?: string; errors?: { field: string; message: string }[] };
+
+/** POST to the public sign-up API; the answer, or the problem (status 0: no network). */
+async function send<R>(path: string, body: unknown, language: ShowcaseLanguage): Promise<{ ok: true; data: R } | { ok: false; problem: Problem }> {
+  try {
+    const response = await fetch(`/api/v1/public/showcase${path}`, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'Accept-Language': language },
+      body: JSON.stringify(body ?? {}),
+      credentials: 'omit',
+    });
+    if (response.ok) return { ok: true, data: (await response.json()) as R };
+    const problem = ((await response.json().catch(() => null)) ?? {}) as Omit<Problem, 'status'>;
+    return { ok: false, problem: { ...problem, status: response.status } };
+  } catch {
+    return { ok: false, problem: { status: 0 } };
+  }
+}
+
+function go(href: string, refresh: () => void) {
+  window.history.pushState(null, '', href);
+  window.scrollTo(0, 0);
+  refresh();
+}
+
+function formatTime(iso: string, language: ShowcaseLanguage): string {
+  const china = new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString();
+  return `${formatDate(china.slice(0, 10), language)} ${china.slice(11, 16)}`;
+}
+
+function problemText(t: T, problem: Problem): string {
+  if (problem.status === 0) return t('networkError');
+  if (problem.status === 429) return t('tooMany');
+  return problem.detail ?? t('networkError');
+}
+
+/** The sign-up form on an activity's page, and a way back to one's sign-up by its code. */
+function SignupForm({ t, language, activityId, signup, refresh }: { t: T; language: ShowcaseLanguage; activityId: number; signup: NonNullable<PublicActivityView['signup']>; refresh: () => void }) {
+  const [values, setValues] = useState({ attendeeName: '', mobile: '', affiliation: '' });
+  const [sending, setSending] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [code, setCode] = useState('');
+  const fieldError = (field: string) => problem?.errors?.find((e) => e.field === field)?.message;
+  const set = (key: keyof typeof values) => (event: { target: { value: string } }) => setValues({ ...values, [key]: event.target.value });
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSending(true);
+    const body = { attendeeName: values.attendeeName, mobile: values.mobile, ...(values.affiliation.trim() ? { affiliation: values.affiliation } : {}) };
+    const result = await send<PublicSignupView>(`/activities/${activityId}/signups`, body, language);
+    setSending(false);
+    if (result.ok) go(`/showcase/signups/${result.data.code}`, refresh);
+    else setProblem(result.problem);
+  };
+  const lookUp = (event: FormEvent) => {
+    event.preventDefault();
+    const normalised = normaliseCode(code);
+    if (codePattern.test(normalised)) go(`/showcase/signups/${normalised}`, refresh);
+  };
+  const full = signup.confirmed >= signup.capacity;
+  return (
+    <section className="hj-sc-card" data-testid="signup-section">
+      <h2>{t('signup')}</h2>
+      <p className="hj-sc-muted" data-testid="signup-facts">
+        {t('signupFacts', { capacity: signup.capacity, confirmed: signup.confirmed, waitlisted: signup.waitlisted })}
+      </p>
+      <p className="hj-sc-muted">{signup.open ? t('signupDeadline', { time: formatTime(signup.deadline, language) }) : t('signupClosed')}</p>
+      {signup.open && (
+        <form className="hj-sc-form" onSubmit={(e) => void submit(e)} noValidate data-testid="signup-form">
+          {full && <p className="hj-sc-note">{t('signupFull')}</p>}
+          <label>
+            <span>{t('attendeeName')}</span>
+            <input value={values.attendeeName} onChange={set('attendeeName')} maxLength={30} autoComplete="name" required data-testid="signup-name" aria-invalid={!!fieldError('attendeeName')} />
+            {fieldError('attendeeName') && <em role="alert">{fieldError('attendeeName')}</em>}
+          </label>
+          <label>
+            <span>{t('mobile')}</span>
+            <input value={values.mobile} onChange={set('mobile')} maxLength={20} inputMode="tel" autoComplete="tel" required data-testid="signup-mobile" aria-invalid={!!fieldError('mobile')} />
+            {fieldError('mobile') && <em role="alert">{fieldError('mobile')}</em>}
+          </label>
+          <label>
+            <span>{t('affiliation')}</span>
+            <input value={values.affiliation} onChange={set('affiliation')} maxLength={60} autoComplete="organization" data-testid="signup-affiliation" aria-invalid={!!fieldError('affiliation')} />
+            {fieldError('affiliation') && <em role="alert">{fieldError('affiliation')}</em>}
+          </label>
+          {problem && !problem.errors?.length && (
+            <p role="alert" className="hj-sc-error" data-testid="signup-error">
+              {problemText(t, problem)}
+            </p>
+          )}
+          <p className="hj-sc-muted">{t('signupPrivacy')}</p>
+          <button type="submit" className="hj-sc-button" disabled={sending} data-testid="signup-submit">
+            {sending ? t('signupSending') : t('signupSubmit')}
+          </button>
+        </form>
+      )}
+      <form className="hj-sc-row" onSubmit={lookUp}>
+        <input value={code} onChange={(e) => setCode(e.target.value)} placeholder={t('codePlaceholder')} aria-label={t('haveCode')} maxLength={20} data-testid="signup-code-lookup" />
+        <button type="submit" className="hj-sc-button">
+          {t('lookUp')}
+        </button>
+      </form>
+      <p className="hj-sc-muted">{t('haveCode')}</p>
+    </section>
+  );
+}
+
+/** /showcase/signups/CODE — one's sign-up: status, the code and its check-in QR code, cancelling. */
+function MySignup({ t, language, code, follow }: { t: T; language: ShowcaseLanguage; code: string; follow: Follow }) {
+  const loaded = useLoad<PublicSignupView>(`/signups/${code}`, language);
+  const [changed, setChanged] = useState<PublicSignupView | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [sending, setSending] = useState(false);
+  useEffect(() => setMeta(t('mySignup'), t('mySignup')), [t]);
+  if (loaded.state !== 'ready') return <State t={t} loaded={loaded} />;
+  const s = changed ?? loaded.data;
+  const cancel = async () => {
+    if (!window.confirm(t('cancelConfirm'))) return;
+    setSending(true);
+    const result = await send<PublicSignupView>(`/signups/${code}/cancel`, {}, language);
+    setSending(false);
+    if (result.ok) setChanged(result.data);
+    else setProblem(result.problem);
+  };
+  const statusText = s.status === 'waitlisted' ? t('status_waitlisted', { n: s.position ?? 0 }) : t(`status_${s.status}`);
+  return (
+    <article data-testid="my-signup">
+      <a href={`/showcase/activities/${s.activity.id}`} onClick={follow} className="hj-sc-link">
+        ‹ {t('toActivity')}
+      </a>
+      <h1>{s.activity.title}</h1>
+      <p className="hj-sc-muted">
+        {[formatDate(s.activity.startDate, language), s.activity.place].filter(Boolean).join(' · ')}
+      </p>
+      <p className={`hj-sc-status hj-sc-status-${s.status}`} data-testid="signup-status">
+        {statusText}
+        {s.checkedIn && ` · ${t('checkedIn')}`}
+      </p>
+      {s.status !== 'cancelled' && (
+        <>
+          <p>
+            {t('yourCode')}：<strong className="hj-sc-code" data-testid="signup-code">{s.code}</strong>
+          </p>
+          {s.status === 'confirmed' && <img className="hj-sc-qr" src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(s.qrSvg)}`} alt={t('qrAlt')} width={220} height={220} data-testid="signup-qr" />}
+          <p className="hj-sc-muted">{s.status === 'confirmed' ? t('qrHint') : t('waitHint')}</p>
+          {!s.checkedIn && (
+            <button type="button" className="hj-sc-button hj-sc-button-quiet" onClick={() => void cancel()} disabled={sending} data-testid="signup-cancel">
+              {t('cancelSignup')}
+            </button>
+          )}
+        </>
+      )}
+      {problem && (
+        <p role="alert" className="hj-sc-error">
+          {problemText(t, problem)}
+        </p>
       )}
     </article>
   );

@@ -3,6 +3,7 @@ import type { PublicActivityCard, PublicActivityView, PublicationView, PublicCol
 import type { CampaignModule, CampaignPhase } from '../../db/schema';
 import { mayRequestPublication } from '../../../shared/domain/showcase';
 import { currentPhaseId } from '../../../shared/domain/showcase';
+import { shownScale } from '../../../shared/domain/signups';
 import type { PublicationDetailRow, PublishedCardRow } from './repository';
 
 /**
@@ -110,6 +111,7 @@ export function presentPublicActivity(
     start_date: string | null;
     end_date: string | null;
     place: string | null;
+    scale: number | null;
     description: string;
     media_links: PublicActivityView['mediaLinks'];
     published_at: Date | null;
@@ -122,6 +124,7 @@ export function presentPublicActivity(
     campaign_phases: CampaignPhase[];
   },
   photos: { file_id: string; caption: string | null }[],
+  signup: { info: PublicActivityView['signup']; checkedIn: number },
 ): PublicActivityView {
   return {
     id: row.id,
@@ -137,6 +140,8 @@ export function presentPublicActivity(
     description: row.description,
     photos: photos.map((p) => ({ url: photoUrl(p.file_id), caption: p.caption })),
     mediaLinks: row.media_links.map((l) => ({ kind: l.kind, title: l.title, url: l.url })),
+    scale: shownScale(row.scale, signup.checkedIn),
+    signup: signup.info,
     publishedAt: (row.published_at ?? new Date(0)).toISOString(),
     column: { unitId: row.column_unit_id, unitName: row.column_unit_name, year: row.year, theme: row.theme },
   };

@@ -318,7 +318,8 @@ export async function columnFigures(db: DbOrTx, campaignId: number) {
     .select([
       sql<string>`count(*)`.as('activities'),
       sql<string>`count(distinct p.unit_id)`.as('units'),
-      sql<string>`coalesce(sum(a.scale), 0)`.as('participants'),
+      // The reported scale, never below the people checked in at the door (sign-ups).
+      sql<string>`coalesce(sum(greatest(coalesce(a.scale, 0), (select count(*) from activity_signups s where s.activity_id = a.id and s.checked_in_at is not null))), 0)`.as('participants'),
     ])
     .where('p.campaign_id', '=', campaignId)
     .where('p.status', '=', 'approved')
@@ -413,6 +414,7 @@ export async function findPublished(db: DbOrTx, activityId: number) {
       'a.start_date',
       'a.end_date',
       'a.place',
+      'a.scale',
       'p.description',
       'p.media_links',
       'p.published_at',

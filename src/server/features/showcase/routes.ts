@@ -204,8 +204,8 @@ const publicShowcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
     '/public/showcase/activities/:id',
     { schema: { tags, summary: '活动详情（公开）An activity', params: idParams, response: responses({ 200: publicActivityView }) } },
     async (request) => {
-      const { row, photos } = await showcase.publicActivity(db, request.params.id);
-      return presentPublicActivity(row, photos);
+      const { row, photos, signup } = await showcase.publicActivity(db, request.params.id);
+      return presentPublicActivity(row, photos, signup);
     },
   );
 

@@ -10,6 +10,7 @@ import { AppError, forbidden, invalidFields, notFound, staleVersion, type FieldE
 import type { ClientInfo } from '../accounts/service';
 import { actorFields, insertAuditEntry } from '../audit/repository';
 import { insertNotifications } from '../notifications/repository';
+import { publicInfo as publicSignupInfo } from '../signups/service';
 import * as repo from './repository';
 
 /** Photos shown to the public are served as uploaded: keep them small enough for a phone. */
@@ -280,8 +281,8 @@ export async function publicList(
 export async function publicActivity(db: DbOrTx, activityId: number) {
   const row = await repo.findPublished(db, activityId);
   if (!row) throw notFound();
-  const photos = await repo.photosOf(db, [row.publication_id]);
-  return { row, photos };
+  const [photos, signup] = await Promise.all([repo.photosOf(db, [row.publication_id]), publicSignupInfo(db, row.id)]);
+  return { row, photos, signup };
 }
 
 export async function publicColumns(db: DbOrTx) {

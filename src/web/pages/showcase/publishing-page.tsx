@@ -3,6 +3,7 @@ import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag
 type FieldData<V> = Parameters<FormInstance<V>['setFields']>[0][number];
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { MyActivitiesView, PublicationBody, PublicationView } from '../../../shared/contracts/showcase';
 import { api, ApiError } from '../../api/client';
 import { ForbiddenResult } from '../../components/status-pages';
@@ -57,6 +58,9 @@ function Publishing() {
             {item.publication ? t('publishing.edit') : t('publishing.request')}
           </Button>
           {item.publication && (item.publication.status === 'approved' || item.publication.status === 'pending') && <WithdrawButton publicationId={item.publication.id} version={item.publication.version} />}
+          <Link to={`/publishing/activities/${item.activityId}/signups`} data-testid="publishing-signups">
+            {t('signups.manage')}
+          </Link>
         </Space>
       ),
     },
