@@ -28,7 +28,7 @@ export function table(results: BenchResult[]): string {
 }
 
 /** Appends a dated section with the machine and the command to docs/performance.md. */
-export function appendToPerformanceDoc(results: BenchResult[], command: string) {
+export function appendToPerformanceDoc(results: BenchResult[], command: string, notes: string[] = []) {
   const file = new URL('../docs/performance.md', import.meta.url);
   const header = fs.existsSync(file) ? '' : '# Performance\n\nResults of `npm run bench`, newest last. Absolute figures drift on shared machines; compare ratios within one run.\n';
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -40,6 +40,8 @@ export function appendToPerformanceDoc(results: BenchResult[], command: string) 
     '',
     table(results),
     '',
+    ...notes.map((n) => `- ${n}`),
+    ...(notes.length ? [''] : []),
   ].join('\n');
   fs.appendFileSync(file, header + section);
 }

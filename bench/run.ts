@@ -1,14 +1,32 @@
 import { benchDocuments } from './documents';
+import { benchHttp } from './http';
 import { appendToPerformanceDoc, table } from './report';
 import { benchSupervision } from './supervision';
 
 /**
- * `npm run bench [-- --quick]`: runs the benchmarks and appends the results to docs/performance.md.
- * Speed and memory targets live here, never in timed unit tests. With BENCH_DATABASE_URL set, the
- * database workloads also run on that PostgreSQL server (an empty database: the bench migrates it).
+ * `npm run bench [-- --quick] [--items N] [--scale S] [--c64] [--http-only] [--postgres-only]`: runs the benchmarks and
+ * appends the results to docs/performance.md. Speed and memory targets live here, never in timed
+ * unit tests. The HTTP workloads (W1–W4, bench/http.ts) run on PGlite, and also on PostgreSQL when
+ * BENCH_DATABASE_URL names a server (the bench creates and drops its own databases there;
+ * bench/with-postgres.sh starts a throwaway one).
  */
-const quick = process.argv.includes('--quick');
-const results = [...(await benchDocuments(quick)), ...(await benchSupervision(quick))];
-if (process.env.BENCH_DATABASE_URL) results.push(...(await benchSupervision(quick, process.env.BENCH_DATABASE_URL)));
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const option = (name: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const scale = Number(option('--scale') ?? 1);
+const items = Number(option('--items') ?? (quick ? 10_000 : 100_000) * scale);
+const concurrencies = argv.includes('--c64') || !quick ? [16, 64] : [16];
+const httpOnly = argv.includes('--http-only');
+const databaseUrl = process.env.BENCH_DATABASE_URL;
+const notes: string[] = [];
+
+const results = httpOnly ? [] : [...(await benchDocuments(quick)), ...(await benchSupervision(quick))];
+if (databaseUrl && !httpOnly) results.push(...(await benchSupervision(quick, databaseUrl)));
+if (!argv.includes('--postgres-only')) results.push(...(await benchHttp({ quick, items, scale, concurrencies, notes })));
+if (databaseUrl) results.push(...(await benchHttp({ quick, items, scale, concurrencies, notes, databaseUrl })));
 console.log(table(results));
-appendToPerformanceDoc(results, `npm run bench${quick ? ' -- --quick' : ''}${process.env.BENCH_DATABASE_URL ? ' (with BENCH_DATABASE_URL)' : ''}`);
+for (const note of notes) console.log(note);
+appendToPerformanceDoc(results, `npm run bench -- ${argv.join(' ')}${databaseUrl ? ' (with BENCH_DATABASE_URL: bench/with-postgres.sh)' : ''}`, notes);

@@ -21,6 +21,7 @@ import { statisticsRoutes } from './features/statistics/routes';
 import { selectionRoutes } from './features/selection/routes';
 import { evaluationRoutes } from './features/selection/evaluation-routes';
 import { showcaseRoutes } from './features/showcase/routes';
+import { nominationRoutes } from './features/nominations/routes';
 import { showcasePageHtml } from './features/showcase/share';
 import { noticeRoutes } from './features/notices/routes';
 import { notificationRoutes, outboxRoutes } from './features/notifications/routes';
@@ -116,6 +117,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await api.register(supervisionRoutes, { ctx });
       await api.register(statisticsRoutes, { ctx });
       await api.register(selectionRoutes, { ctx });
+      await api.register(nominationRoutes, { ctx });
       await api.register(evaluationRoutes, { ctx });
       await api.register(showcaseRoutes, { ctx });
       await api.register(signupRoutes, { ctx });

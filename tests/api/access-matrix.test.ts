@@ -554,6 +554,17 @@ const publicRoutes = new Set([
   'POST /api/v1/evaluation-rounds/:id/commendation',
   'GET /api/v1/evaluation-rounds/:id/mailing.xlsx',
   'GET /api/v1/evaluation-rounds/:id/labels.pdf',
+  // Nominations (推荐人选) need a task reaching the nominating unit: nominations.test.ts checks the
+  // nominating unit, its collector (submitted ones only) and other cities refused with 404.
+  'GET /api/v1/collection-tasks/:id/nominations',
+  'POST /api/v1/collection-tasks/:id/nominations',
+  'GET /api/v1/nominations/:id',
+  'PUT /api/v1/nominations/:id',
+  'POST /api/v1/nominations/:id/submit',
+  'POST /api/v1/nominations/:id/withdraw',
+  // Public by design: the gallery of an announced round's persons, without personal data (nominations.test.ts).
+  'GET /api/v1/public/gallery/:id',
+  'GET /api/v1/public/gallery/:id/photos/:candidateId',
   // Public by design: the 公示 list and its objection channel (no personal data; see the test).
   'GET /api/v1/public/publicity/:id',
   'POST /api/v1/public/publicity/:id/objections',

@@ -359,6 +359,7 @@ export interface EvaluationCandidatesTable {
   eligibility_note: string | null;
   selected: Generated<boolean>;
   final_rank: number | null;
+  nomination_id: number | null;
 }
 
 export interface EvaluationReviewersTable {
@@ -464,6 +465,28 @@ export interface SubmissionsTable {
   review_comments: ColumnType<unknown, string | null | undefined, string | null>;
   reviewed_by: number | null;
   reviewed_at: NullableTimestamp;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export type NominationStatus = 'draft' | 'submitted' | 'withdrawn';
+
+export interface NominationsTable {
+  id: Generated<number>;
+  task_id: number;
+  unit_id: number;
+  person_name: string;
+  gender: 'male' | 'female';
+  birth_year: number;
+  work_unit: string;
+  discipline: string;
+  job_title: string;
+  achievements: string;
+  photo_file_id: string | null;
+  status: Generated<NominationStatus>;
+  submitted_at: NullableTimestamp;
+  created_by: number | null;
   version: Generated<number>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
@@ -639,6 +662,7 @@ export interface Database {
   form_versions: FormVersionsTable;
   task_exceptions: TaskExceptionsTable;
   submissions: SubmissionsTable;
+  nominations: NominationsTable;
   submission_revisions: SubmissionRevisionsTable;
   activities: ActivitiesTable;
   idempotency_keys: IdempotencyKeysTable;

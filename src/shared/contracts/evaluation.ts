@@ -9,7 +9,7 @@ export const createRoundBody = z.object({
   /** The task whose recommended pool supplies activity candidates and whose units are unit candidates. */
   sourceTaskId: z.number().int().positive().nullable().optional(),
   categories: z
-    .array(z.object({ name: requiredText(2, 60), kind: z.enum(['activity', 'unit']), places: z.number().int().min(1).max(10000) }))
+    .array(z.object({ name: requiredText(2, 60), kind: z.enum(['activity', 'unit', 'person']), places: z.number().int().min(1).max(10000) }))
     .min(1)
     .max(20),
   criteria: z
@@ -26,6 +26,8 @@ const candidateView = z.object({
   id: z.number().int(),
   categoryId: z.number().int(),
   activityId: z.number().int().nullable(),
+  /** For a person category: the nomination (推荐人选) the candidate is. */
+  nominationId: z.number().int().nullable(),
   title: z.string(),
   unitId: z.number().int(),
   unitName: z.string(),

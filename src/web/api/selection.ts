@@ -23,7 +23,7 @@ export interface CreateRoundRequest {
   title: string;
   campaignId?: number | null;
   sourceTaskId?: number | null;
-  categories: { name: string; kind: 'activity' | 'unit'; places: number }[];
+  categories: { name: string; kind: 'activity' | 'unit' | 'person'; places: number }[];
   criteria: { name: string; weight: number; minScore: number; maxScore: number }[];
   blind: boolean;
   aggregation: 'mean' | 'trimmed_mean';

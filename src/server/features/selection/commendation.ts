@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import type { Actor } from '../../../shared/domain/access';
@@ -20,6 +21,9 @@ async function winners(db: Db, roundId: number) {
     .innerJoin('units as u', 'u.id', 'c.unit_id')
     .leftJoin('activities as a', 'a.id', 'c.activity_id')
     .leftJoin('submissions as s', 's.id', 'a.submission_id')
+    .leftJoin('nominations as n', 'n.id', 'c.nomination_id')
+    // A person winner is named by the person (推荐人选); the unit is the nominating unit.
+    .select(sql<string | null>`coalesce(a.title, n.person_name)`.as('activity_title'))
     .select([
       'c.id',
       'cat.name as category',
@@ -31,7 +35,6 @@ async function winners(db: Db, roundId: number) {
       'u.contact_mobile',
       'u.contact_email',
       'u.mailing_address',
-      'a.title as activity_title',
       'a.item_key',
       's.values',
       's.form_version_id',

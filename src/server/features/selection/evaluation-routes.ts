@@ -59,6 +59,7 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
         id: c.id,
         categoryId: c.category_id,
         activityId: c.activity_id,
+        nominationId: c.nomination_id,
         title: c.activity_title ?? c.unit_name,
         unitId: c.unit_id,
         unitName: c.unit_name,

@@ -110,7 +110,10 @@ async function candidatesOf(db: DbOrTx, roundId: number) {
     .innerJoin('evaluation_categories as cat', 'cat.id', 'c.category_id')
     .innerJoin('units as u', 'u.id', 'c.unit_id')
     .leftJoin('activities as a', 'a.id', 'c.activity_id')
-    .select(['c.id', 'c.category_id', 'c.activity_id', 'c.unit_id', 'c.record', 'c.eligible', 'c.eligibility_note', 'c.selected', 'c.final_rank', 'u.short_name as unit_name', 'u.name as unit_full_name', 'u.path as unit_path', 'a.title as activity_title', 'a.description', 'cat.kind', 'cat.name as category_name'])
+    .leftJoin('nominations as n', 'n.id', 'c.nomination_id')
+    .select(['c.id', 'c.category_id', 'c.activity_id', 'c.nomination_id', 'c.unit_id', 'c.record', 'c.eligible', 'c.eligibility_note', 'c.selected', 'c.final_rank', 'u.short_name as unit_name', 'u.name as unit_full_name', 'u.path as unit_path', 'cat.kind', 'cat.name as category_name'])
+    // A person candidate is named by the nominated person, and described by the achievements.
+    .select([sql<string | null>`coalesce(a.title, n.person_name)`.as('activity_title'), sql<string | null>`coalesce(a.description, n.achievements)`.as('description')])
     .where('cat.round_id', '=', roundId)
     .orderBy('c.category_id')
     .orderBy('c.id')
@@ -130,8 +133,9 @@ async function assignmentsOf(db: DbOrTx, roundId: number) {
 }
 
 /**
- * Proposes candidates: for activity categories, the pool recommended to the source task; for unit
- * categories, every unit the source task reached, with its own record shown beside it.
+ * Proposes candidates: for activity categories, the pool recommended to the source task; for person
+ * categories, the persons nominated to it; for unit categories, every unit the source task reached,
+ * with its own record shown beside it.
  */
 export async function proposeCandidates(db: Db, options: { actor: Actor; roundId: number; client: ClientInfo }) {
   const round = await loadManagedRound(db, options.actor, options.roundId);
@@ -140,6 +144,8 @@ export async function proposeCandidates(db: Db, options: { actor: Actor; roundId
   const task = await loadTask(db, round.source_task_id);
   const categories = await db.selectFrom('evaluation_categories').selectAll().where('round_id', '=', round.id).execute();
   const pool = await poolOf(db, task);
+  // Person categories take the persons nominated to the source task (推荐人选), submitted ones only.
+  const nominated = await db.selectFrom('nominations').select(['id', 'unit_id']).where('task_id', '=', task.id).where('status', '=', 'submitted').orderBy('id').execute();
   const rows = await completionRows(db, task.id);
   const taskIds = [...new Set(rows.map((r) => r.task_id)), task.id];
   const now = new Date();
@@ -168,14 +174,17 @@ export async function proposeCandidates(db: Db, options: { actor: Actor; roundId
       const values =
         category.kind === 'activity'
           ? pool.map((p) => ({ category_id: category.id, activity_id: p.activity_id, unit_id: p.unit_id, record: JSON.stringify(records.get(p.unit_id) ?? {}) }))
-          : [...new Set(rows.filter((r) => r.parent_unit_id === task.issuer_unit_id).map((r) => r.unit_id))].map((unitId) => ({
-              category_id: category.id,
-              activity_id: null,
-              unit_id: unitId,
-              record: JSON.stringify(records.get(unitId) ?? {}),
-            }));
+          : category.kind === 'person'
+            ? nominated.map((n) => ({ category_id: category.id, nomination_id: n.id, unit_id: n.unit_id, record: JSON.stringify(records.get(n.unit_id) ?? {}) }))
+            : [...new Set(rows.filter((r) => r.parent_unit_id === task.issuer_unit_id).map((r) => r.unit_id))].map((unitId) => ({
+                category_id: category.id,
+                activity_id: null,
+                unit_id: unitId,
+                record: JSON.stringify(records.get(unitId) ?? {}),
+              }));
       for (const value of values) {
-        const result = await trx.insertInto('evaluation_candidates').values(value).onConflict((oc) => oc.columns(['category_id', 'activity_id', 'unit_id']).doNothing()).executeTakeFirst();
+        // Already a candidate (by activity, nomination or unit, each with its unique index): kept as it is.
+        const result = await trx.insertInto('evaluation_candidates').values(value).onConflict((oc) => oc.doNothing()).executeTakeFirst();
         added += Number(result.numInsertedOrUpdatedRows ?? 0n);
       }
     }
@@ -314,7 +323,9 @@ export async function myReviews(db: Db, actor: Actor) {
     .innerJoin('evaluation_rounds as r', 'r.id', 'cat.round_id')
     .innerJoin('units as u', 'u.id', 'c.unit_id')
     .leftJoin('activities as act', 'act.id', 'c.activity_id')
-    .select(['a.candidate_id', 'a.declined_reason', 'a.submitted_at', 'r.id as round_id', 'r.title as round_title', 'r.blind', 'r.stage', 'cat.name as category_name', 'u.short_name as unit_name', 'act.title as activity_title', 'act.description'])
+    .leftJoin('nominations as n', 'n.id', 'c.nomination_id')
+    .select(['a.candidate_id', 'a.declined_reason', 'a.submitted_at', 'r.id as round_id', 'r.title as round_title', 'r.blind', 'r.stage', 'cat.name as category_name', 'u.short_name as unit_name'])
+    .select([sql<string | null>`coalesce(act.title, n.person_name)`.as('activity_title'), sql<string | null>`coalesce(act.description, n.achievements)`.as('description')])
     .where('a.user_id', '=', actor.userId)
     .where('r.stage', 'in', ['review', 'decision', 'publicity', 'announced'])
     .orderBy('r.id')

@@ -15,7 +15,7 @@ interface RoundFormValues {
   campaignId?: number | null;
   sourceNoticeId?: number | null;
   sourceTaskId?: number | null;
-  categories: { name: string; kind: 'activity' | 'unit'; places: number }[];
+  categories: { name: string; kind: 'activity' | 'unit' | 'person'; places: number }[];
   criteria: { name: string; weight: number; minScore: number; maxScore: number }[];
   blind: boolean;
   aggregation: 'mean' | 'trimmed_mean';
@@ -160,6 +160,7 @@ export default function EvaluationNewPage() {
                         options={[
                           { value: 'unit', label: t('evaluation.kinds.unit') },
                           { value: 'activity', label: t('evaluation.kinds.activity') },
+                          { value: 'person', label: t('evaluation.kinds.person') },
                         ]}
                       />
                     </Form.Item>
