@@ -24,6 +24,7 @@ const FormDesignerPage = lazy(() => import('../pages/forms/form-designer-page'))
 const MyTasksPage = lazy(() => import('../pages/tasks/my-tasks-page'));
 const TaskFillPage = lazy(() => import('../pages/tasks/task-fill-page'));
 const CollectPage = lazy(() => import('../pages/collect/collect-page'));
+const NominationsPage = lazy(() => import('../pages/nominations/nominations-page'));
 const StatisticsPage = lazy(() => import('../pages/statistics/statistics-page'));
 const OverviewPage = lazy(() => import('../pages/statistics/overview-page'));
 const MailTemplatesPage = lazy(() => import('../pages/mail/mail-templates-page'));
@@ -78,6 +79,7 @@ export function createAppRouter() {
         { path: 'forms/:id', element: <FormDesignerPage /> },
         { path: 'tasks', element: <MyTasksPage /> },
         { path: 'tasks/:id', element: <TaskFillPage /> },
+        { path: 'tasks/:id/nominations', element: <NominationsPage /> },
         { path: 'collect/:taskId', element: <CollectPage /> },
         { path: 'mail-templates', element: <MailTemplatesPage /> },
         { path: 'outbox', element: <OutboxPage /> },

@@ -368,6 +368,10 @@ function TaskFill({ detail, onReload }: { detail: TaskDetail; onReload: () => Pr
                   {t('fill.history')}
                 </Button>
               )}
+              {/* Persons (最美科技工作者 and the like) are nominated beside the form, within the task's quota. */}
+              <Link to={`/tasks/${taskId}/nominations`}>
+                <Button data-testid="nominations-open">{t('nominations.open')}</Button>
+              </Link>
             </Space>
           </Space>
           <Descriptions size="small" column={{ xs: 1, md: 2 }}>
