@@ -77,6 +77,32 @@ export class LocalFileStore implements FileStore {
     await fs.promises.rm(this.pathOf(storageKey), { force: true });
   }
 
+  /**
+   * Derived files (resized photos) under `derived/`, named after the original's SHA-256: a cache
+   * that can be deleted and is rebuilt on demand; originals are never touched.
+   */
+  private derivedPathOf(name: string): string {
+    if (!/^[0-9a-f]{64}-[a-z0-9]+\.[a-z0-9]+$/.test(name)) throw new Error(`invalid derived name ${name}`);
+    return path.join(this.root, 'derived', name.slice(0, 2), name);
+  }
+
+  async readDerived(name: string): Promise<Buffer | null> {
+    try {
+      return await fs.promises.readFile(this.derivedPathOf(name));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  async writeDerived(name: string, data: Buffer): Promise<void> {
+    const final = this.derivedPathOf(name);
+    const tmp = path.join(this.root, 'tmp', `${randomUUID()}.derived`);
+    await fs.promises.writeFile(tmp, data, { flag: 'wx' });
+    await fs.promises.mkdir(path.dirname(final), { recursive: true });
+    await fs.promises.rename(tmp, final);
+  }
+
   /** The first bytes of a stored file, for content checks. */
   head(storageKey: string, bytes: number): Promise<Buffer> {
     return this.slice(storageKey, 0, bytes);

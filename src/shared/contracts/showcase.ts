@@ -94,6 +94,8 @@ export const publicActivityCard = z.object({
   place: z.string().nullable(),
   excerpt: z.string(),
   photo: z.string().nullable(),
+  /** `srcset` values of the photo's resized copies (480, 960, 1600 px wide), per format. */
+  photoSrcset: z.object({ jpeg: z.string(), webp: z.string() }).nullable(),
   publishedAt: z.string(),
 });
 
@@ -144,7 +146,8 @@ export const publicActivityView = z.object({
   endDate: z.string().nullable(),
   place: z.string().nullable(),
   description: z.string(),
-  photos: z.array(z.object({ url: z.string(), caption: z.string().nullable() })),
+  /** `url` is the original as uploaded; `srcset` its resized copies without metadata, per format. */
+  photos: z.array(z.object({ url: z.string(), caption: z.string().nullable(), srcset: z.object({ jpeg: z.string(), webp: z.string() }) })),
   mediaLinks: z.array(mediaLink),
   /** Participants: the reported scale, never below the people checked in (null when neither). */
   scale: z.number().int().nullable(),

@@ -364,7 +364,12 @@ function Card({ card, language, follow }: { card: PublicActivityCard; language: 
   return (
     <li className="hj-sc-item" data-testid="showcase-card" data-activity-id={card.id}>
       <a href={`/showcase/activities/${card.id}`} onClick={follow} className="hj-sc-item-link">
-        {card.photo && <img src={card.photo} alt="" loading="lazy" decoding="async" className="hj-sc-thumb" />}
+        {card.photo && (
+          <picture>
+            {card.photoSrcset && <source type="image/webp" srcSet={card.photoSrcset.webp} sizes="96px" />}
+            <img src={card.photo} srcSet={card.photoSrcset?.jpeg} sizes="96px" alt="" loading="lazy" decoding="async" className="hj-sc-thumb" />
+          </picture>
+        )}
         <span className="hj-sc-item-body">
           <strong className="hj-sc-item-title">{card.title}</strong>
           <span className="hj-sc-tags">
@@ -433,7 +438,10 @@ function Activity({ t, language, id, follow, refresh }: { t: T; language: Showca
           <h2>{t('photos')}</h2>
           {a.photos.map((p) => (
             <figure key={p.url} className="hj-sc-photo">
-              <img src={p.url} alt={p.caption ?? a.title} loading="lazy" decoding="async" data-testid="activity-photo" />
+              <picture>
+                <source type="image/webp" srcSet={p.srcset.webp} sizes="(max-width: 760px) calc(100vw - 24px), 736px" />
+                <img src={p.url} srcSet={p.srcset.jpeg} sizes="(max-width: 760px) calc(100vw - 24px), 736px" alt={p.caption ?? a.title} loading="lazy" decoding="async" data-testid="activity-photo" />
+              </picture>
               {p.caption && <figcaption>{p.caption}</figcaption>}
             </figure>
           ))}

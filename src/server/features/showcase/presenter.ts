@@ -4,6 +4,7 @@ import type { CampaignModule, CampaignPhase } from '../../db/schema';
 import { mayRequestPublication } from '../../../shared/domain/showcase';
 import { currentPhaseId } from '../../../shared/domain/showcase';
 import { shownScale } from '../../../shared/domain/signups';
+import { srcsets } from './photo-variants';
 import type { PublicationDetailRow, PublishedCardRow } from './repository';
 
 /**
@@ -65,6 +66,7 @@ export function presentCard(row: PublishedCardRow, modules: readonly CampaignMod
     place: row.place,
     excerpt: excerpt(row.description),
     photo: row.photo ? photoUrl(row.photo) : null,
+    photoSrcset: row.photo ? srcsets(photoUrl(row.photo)) : null,
     publishedAt: (row.published_at ?? new Date(0)).toISOString(),
   };
 }
@@ -138,7 +140,7 @@ export function presentPublicActivity(
     endDate: row.end_date,
     place: row.place,
     description: row.description,
-    photos: photos.map((p) => ({ url: photoUrl(p.file_id), caption: p.caption })),
+    photos: photos.map((p) => ({ url: photoUrl(p.file_id), caption: p.caption, srcset: srcsets(photoUrl(p.file_id)) })),
     mediaLinks: row.media_links.map((l) => ({ kind: l.kind, title: l.title, url: l.url })),
     scale: shownScale(row.scale, signup.checkedIn),
     signup: signup.info,

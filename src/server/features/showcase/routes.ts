@@ -27,6 +27,7 @@ import { notFound } from '../../errors';
 import { responses } from '../../http';
 import { clientOf, requireSession } from '../../plugins/auth';
 import { presentCard, presentColumn, presentPublicActivity, presentPublication } from './presenter';
+import { photoVariant, variantContentType, variantFormats, variantWidths, type VariantWidth } from './photo-variants';
 import * as repo from './repository';
 import * as showcase from './service';
 
@@ -211,13 +212,32 @@ const publicShowcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
 
   app.get(
     '/public/showcase/photos/:fileId',
-    { schema: { tags, summary: '活动照片（公开，仅已发布）A photo of a published activity', params: z.object({ fileId: z.uuid() }) } },
+    {
+      schema: {
+        tags,
+        summary: '活动照片（公开，仅已发布；w 与 format 取缩略图，无 EXIF/GPS）A photo of a published activity, or a resized copy',
+        params: z.object({ fileId: z.uuid() }),
+        querystring: z.object({
+          w: z.coerce
+            .number()
+            .int()
+            .refine((w): w is VariantWidth => (variantWidths as readonly number[]).includes(w), { params: { code: 'invalid_option' } })
+            .optional(),
+          format: z.enum(variantFormats).default('jpeg'),
+        }),
+      },
+    },
     async (request, reply) => {
       const photo = await repo.findPublishedPhoto(db, request.params.fileId);
       if (!photo) throw notFound();
-      const etag = `"${photo.sha256.slice(0, 32)}"`;
+      const { w, format } = request.query;
+      const etag = w ? `"${photo.sha256.slice(0, 24)}-${w}-${format}"` : `"${photo.sha256.slice(0, 32)}"`;
       reply.header('ETag', etag).header('Cache-Control', 'public, max-age=60, must-revalidate');
       if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send();
+      if (w) {
+        const variant = await photoVariant(ctx.files, photo, w as VariantWidth, format);
+        return reply.type(variantContentType[format]).header('Content-Length', String(variant.length)).send(variant);
+      }
       return reply.type(photo.content_type).header('Content-Length', String(photo.size_bytes)).send(ctx.files.read(photo.storage_key));
     },
   );
