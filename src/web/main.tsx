@@ -1,13 +1,16 @@
 /**
  * The entry: the public 公示 page (/publicity/:id) starts light, without the signed-in app, its
- * UI library or its styles; so does the public column (/showcase/…); every other address starts the app.
+ * UI library or its styles; so do the gallery (/gallery/:id) and the public column (/showcase/…);
+ * every other address starts the app.
  */
-const path = window.location.pathname;
-const start = /^\/publicity\/\d+\/?$/.test(path)
-  ? import('./publicity/publicity-main')
-  : /^\/showcase(\/|$)/.test(path)
-    ? import('./showcase/showcase-main')
-    : import('./app-main');
+function entryFor(path: string): Promise<unknown> {
+  if (/^\/publicity\/\d+\/?$/.test(path)) return import('./publicity/publicity-main');
+  if (/^\/gallery\/\d+\/?$/.test(path)) return import('./publicity/gallery-main');
+  if (/^\/showcase(\/|$)/.test(path)) return import('./showcase/showcase-main');
+  return import('./app-main');
+}
+
+const start = entryFor(window.location.pathname);
 
 start.catch((error: unknown) => {
   // A script that cannot be loaded (offline, or replaced by a new release): say so instead of a blank page.

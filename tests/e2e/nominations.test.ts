@@ -83,4 +83,46 @@ describe.skipIf(!browserAvailable())('nominating a 最美科技工作者 in the 
     await expect.poll(() => row.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(90);
     await expect.poll(() => page.getByTestId('nomination-add').count()).toBe(0);
   });
+
+  it('after the round is announced, the public gallery shows the person on a phone, without personal data', async () => {
+    // The round itself is walked through in the evaluation tests: here it runs through the API.
+    const province = await signIn(h.t.app, provinceUser.username, provinceUser.password);
+    const jiangsu = await regionalUnit(h.t.db, '32');
+    const reviewer = await createUser(h.t.db, (await regionalUnit(h.t.db, '3205')).id, ['reviewer']);
+    const expert = await signIn(h.t.app, reviewer.username, reviewer.password);
+    const round = (
+      await province.post('/api/v1/evaluation-rounds', {
+        unitId: jiangsu.id,
+        title: '2027年江苏“最美科技工作者”评选',
+        sourceTaskId: taskId,
+        categories: [{ name: '最美科技工作者', kind: 'person', places: 1 }],
+        criteria: [{ name: '事迹突出', weight: 1, minScore: 0, maxScore: 100 }],
+        publicityDays: 5,
+      })
+    ).json();
+    await province.post(`/api/v1/evaluation-rounds/${round.id}/candidates/propose`);
+    await province.put(`/api/v1/evaluation-rounds/${round.id}/reviewers`, { userIds: [reviewer.id] });
+    await province.post(`/api/v1/evaluation-rounds/${round.id}/stage`, { to: 'review' });
+    await province.post(`/api/v1/evaluation-rounds/${round.id}/assign`, { perCandidate: 1 });
+    for (const review of (await expert.get('/api/v1/my-reviews')).json()) {
+      await expert.put(`/api/v1/my-reviews/${review.candidateId}/scores`, { scores: [{ criterionId: review.criteria[0].id, score: 92 }], submit: true });
+    }
+    await province.post(`/api/v1/evaluation-rounds/${round.id}/stage`, { to: 'decision' });
+    const detail = (await province.get(`/api/v1/evaluation-rounds/${round.id}`)).json();
+    await province.put(`/api/v1/evaluation-rounds/${round.id}/decision`, { categoryId: detail.categories[0].id, candidateIds: [detail.candidates[0].id] });
+    await province.post(`/api/v1/evaluation-rounds/${round.id}/stage`, { to: 'publicity' });
+    await h.t.db.updateTable('evaluation_rounds').set({ publicity_ends_at: new Date(Date.now() - 1000) }).where('id', '=', round.id).execute();
+    expect((await province.post(`/api/v1/evaluation-rounds/${round.id}/stage`, { to: 'announced' })).json().stage).toBe('announced');
+
+    const page = await h.newPage({ viewport: { width: 375, height: 812 } });
+    await page.goto(`/gallery/${round.id}`);
+    const person = page.getByTestId('gallery-person');
+    await expect.poll(() => person.count()).toBe(1);
+    await expect.poll(() => person.innerText()).toMatch(/李华[\s\S]*南京大学 · 教授 · 材料科学[\s\S]*科普工作/);
+    await expect.poll(() => person.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(90);
+    // The light page: no UI library, and no birth year or gender anywhere.
+    expect(await page.locator('.ant-layout, .ant-btn').count()).toBe(0);
+    expect(await page.content()).not.toMatch(/1979|female/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  });
 });
