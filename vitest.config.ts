@@ -42,6 +42,9 @@ export default defineConfig({
           env: { HUIJU_TEST_DB: 'pglite' },
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // A page answers within a second on an idle machine, not on a loaded CI runner: polls wait
+          // up to 15 s (still failing fast enough when something is really wrong).
+          expect: { poll: { timeout: 15_000, interval: 100 } },
           // Browsers are heavy: one file at a time.
           fileParallelism: false,
         },
