@@ -27,6 +27,7 @@ import { noticeRoutes } from './features/notices/routes';
 import { notificationRoutes, outboxRoutes } from './features/notifications/routes';
 import { healthRoutes } from './features/health/routes';
 import { signupRoutes } from './features/signups/routes';
+import { articleRoutes } from './features/articles/routes';
 import { unitRoutes } from './features/units/routes';
 import { userRoutes } from './features/users/routes';
 import { authPlugin } from './plugins/auth';
@@ -121,6 +122,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await api.register(evaluationRoutes, { ctx });
       await api.register(showcaseRoutes, { ctx });
       await api.register(signupRoutes, { ctx });
+      await api.register(articleRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -593,6 +593,17 @@ const publicRoutes = new Set([
   'POST /api/v1/public/showcase/activities/:id/signups',
   'GET /api/v1/public/showcase/signups/:code',
   'POST /api/v1/public/showcase/signups/:code/cancel',
+  // Articles are the issuing unit's campaign managers': articles.test.ts checks that units below and
+  // elsewhere get 404 and that drafts and withdrawn articles are not public.
+  'GET /api/v1/showcase/campaigns/:id/articles',
+  'POST /api/v1/showcase/campaigns/:id/articles',
+  'GET /api/v1/showcase/articles/:id',
+  'PUT /api/v1/showcase/articles/:id',
+  'POST /api/v1/showcase/articles/:id/publish',
+  'POST /api/v1/showcase/articles/:id/withdraw',
+  // Public by design: published articles (no personal data; showcase.test.ts checks every public route).
+  'GET /api/v1/public/showcase/:unitId/:year/articles',
+  'GET /api/v1/public/showcase/articles/:id',
 ]);
 
 let t: TestApp;

@@ -60,6 +60,8 @@ const expected = columns({
   showcase_moderators: ['campaign_id', 'unit_id', 'added_by', 'added_at'],
   activity_signup_settings: ['activity_id', 'enabled', 'capacity', 'deadline', 'updated_by', 'version', 'created_at', 'updated_at'],
   activity_signups: ['id', 'activity_id', 'name', 'mobile', 'affiliation', 'code', 'status', 'promoted_at', 'cancelled_at', 'checked_in_at', 'checked_in_by', 'ip', 'created_at', 'updated_at'],
+  showcase_articles: ['id', 'campaign_id', 'kind', 'title', 'summary', 'body_html', 'video_url', 'status', 'published_at', 'created_by', 'updated_by', 'version', 'created_at', 'updated_at'],
+  showcase_article_images: ['article_id', 'file_id', 'caption', 'sort_order'],
   mail_outbox: ['id', 'dedupe_key', 'to_address', 'subject', 'text_body', 'unit_id', 'status', 'attempts', 'last_error', 'next_attempt_at', 'created_at', 'sent_at'],
 });
 

@@ -205,6 +205,10 @@ describe('the public column', () => {
     const code = signedUp.json().code as string;
     // A second person waits; cancelling them is checked last, so the column keeps the first.
     const waiting = await pub.post(`/api/v1/public/showcase/activities/${ids.kepu}/signups`, { attendeeName: '赵六', mobile: '13811112222' });
+    // A published article of the column.
+    const article = await sc.clients.province.post(`/api/v1/showcase/campaigns/${sc.campaignId}/articles`, { kind: 'news', title: '全省科技工作者日活动综述', bodyHtml: '<p>各地科协开展形式多样的活动。</p>' });
+    expect(article.statusCode, article.body).toBe(201);
+    expect((await sc.clients.province.post(`/api/v1/showcase/articles/${article.json().id}/publish`, { version: article.json().version })).statusCode).toBe(200);
     posts['/api/v1/public/showcase/signups/{code}/cancel'] = () => pub.post(`/api/v1/public/showcase/signups/${waiting.json().code as string}/cancel`);
     const urls: Record<string, string[]> = {
       '/api/v1/public/showcase/columns': ['/api/v1/public/showcase/columns'],
@@ -213,6 +217,8 @@ describe('the public column', () => {
       '/api/v1/public/showcase/activities/{id}': [ids.kepu, ids.zuimei, ids.zhiyuan].map((id) => `/api/v1/public/showcase/activities/${id}`),
       '/api/v1/public/showcase/photos/{fileId}': [`/api/v1/public/showcase/photos/${photoId}`],
       '/api/v1/public/showcase/signups/{code}': [`/api/v1/public/showcase/signups/${code}`],
+      '/api/v1/public/showcase/{unitId}/{year}/articles': [`${column}/articles`],
+      '/api/v1/public/showcase/articles/{id}': [`/api/v1/public/showcase/articles/${article.json().id as number}`],
     };
     // A new public route fails here until it is listed and checked.
     expect(publicPaths.sort()).toEqual([...new Set([...Object.keys(urls), ...Object.keys(posts)])].sort());

@@ -641,12 +641,41 @@ export interface ActivitySignupsTable {
   updated_at: GeneratedTimestamp;
 }
 
+export type ArticleKind = 'news' | 'initiative' | 'letter' | 'poster' | 'video';
+export type ArticleStatus = 'draft' | 'published' | 'withdrawn';
+
+export interface ShowcaseArticlesTable {
+  id: Generated<number>;
+  campaign_id: number;
+  kind: ArticleKind;
+  title: string;
+  summary: Generated<string>;
+  body_html: Generated<string>;
+  video_url: string | null;
+  status: Generated<ArticleStatus>;
+  published_at: NullableTimestamp;
+  created_by: number | null;
+  updated_by: number | null;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface ShowcaseArticleImagesTable {
+  article_id: number;
+  file_id: string;
+  caption: string | null;
+  sort_order: Generated<number>;
+}
+
 export interface Database {
   showcase_publications: ShowcasePublicationsTable;
   showcase_photos: ShowcasePhotosTable;
   showcase_moderators: ShowcaseModeratorsTable;
   activity_signup_settings: ActivitySignupSettingsTable;
   activity_signups: ActivitySignupsTable;
+  showcase_articles: ShowcaseArticlesTable;
+  showcase_article_images: ShowcaseArticleImagesTable;
   recommendations: RecommendationsTable;
   evaluation_rounds: EvaluationRoundsTable;
   evaluation_categories: EvaluationCategoriesTable;

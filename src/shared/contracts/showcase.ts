@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { publicationStatuses } from '../domain/showcase';
+import { publicArticleCard } from './articles';
 import { publicSignupInfo } from './signups';
 
 /** The showcase (专题栏目): publication requests and moderation (signed in), and the public column. */
@@ -109,6 +110,8 @@ export const publicColumnView = z.object({
   phases: z.array(named.extend({ startDate: z.string(), endDate: z.string(), current: z.boolean(), activities: z.number().int() })),
   figures: z.object({ activities: z.number().int(), units: z.number().int(), participants: z.number().int() }),
   latest: z.array(publicActivityCard),
+  /** The latest published articles (news, 倡议书, letters, posters, videos). */
+  articles: z.array(publicArticleCard),
   years: z.array(z.number().int()),
 });
 

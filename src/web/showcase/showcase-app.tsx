@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
 import type { PublicActivityCard, PublicActivityView, PublicColumnView, PublicListView } from '../../shared/contracts/showcase';
 import type { PublicSignupView } from '../../shared/contracts/signups';
+import type { PublicArticleCard, PublicArticleView } from '../../shared/contracts/articles';
 import { codePattern, normaliseCode } from '../../shared/domain/signups';
 import { textsFor, type ShowcaseLanguage, type TextKey } from './texts';
 
 type T = (key: TextKey, params?: Record<string, string | number>) => string;
 
 /** What the address names: the list of columns, one column (with its filters), or one activity. */
-export type ShowcaseRoute = { kind: 'columns' } | { kind: 'column'; unitId: number; year: number } | { kind: 'activity'; id: number } | { kind: 'signup'; code: string } | { kind: 'unknown' };
+export type ShowcaseRoute = { kind: 'columns' } | { kind: 'column'; unitId: number; year: number } | { kind: 'activity'; id: number } | { kind: 'signup'; code: string } | { kind: 'article'; id: number } | { kind: 'unknown' };
 
 export function parseRoute(pathname: string): ShowcaseRoute {
   if (/^\/showcase\/?$/.test(pathname)) return { kind: 'columns' };
@@ -15,6 +16,8 @@ export function parseRoute(pathname: string): ShowcaseRoute {
   if (column) return { kind: 'column', unitId: Number(column[1]), year: Number(column[2]) };
   const activity = /^\/showcase\/activities\/(\d+)\/?$/.exec(pathname);
   if (activity) return { kind: 'activity', id: Number(activity[1]) };
+  const article = /^\/showcase\/articles\/(\d+)\/?$/.exec(pathname);
+  if (article) return { kind: 'article', id: Number(article[1]) };
   const signup = /^\/showcase\/signups\/([A-Za-z0-9]{10})\/?$/.exec(pathname);
   if (signup) return { kind: 'signup', code: signup[1]!.toUpperCase() };
   return { kind: 'unknown' };
@@ -122,6 +125,7 @@ export function ShowcaseApp({ initialLanguage, onLanguage }: { initialLanguage: 
       {route.kind === 'columns' && <Columns t={t} language={language} follow={follow} />}
       {route.kind === 'column' && <Column key={`${route.unitId}/${route.year}`} t={t} language={language} unitId={route.unitId} year={route.year} search={location.search} follow={follow} refresh={refresh} />}
       {route.kind === 'activity' && <Activity t={t} language={language} id={route.id} follow={follow} refresh={refresh} />}
+      {route.kind === 'article' && <Article t={t} language={language} id={route.id} follow={follow} />}
       {route.kind === 'signup' && <MySignup key={route.code} t={t} language={language} code={route.code} follow={follow} />}
       {route.kind === 'unknown' && <p className="hj-sc-state">{t('notFound')}</p>}
     </main>
@@ -270,6 +274,16 @@ function Column({ t, language, unitId, year, search, follow, refresh }: { t: T; 
           ))}
         </ol>
       </section>
+      {column.articles.length > 0 && (
+        <section data-testid="column-articles">
+          <h2>{t('articles')}</h2>
+          <ul className="hj-sc-list">
+            {column.articles.map((a) => (
+              <ArticleCard key={a.id} t={t} article={a} language={language} follow={follow} />
+            ))}
+          </ul>
+        </section>
+      )}
       <form className="hj-sc-filters" role="search" onSubmit={submit} data-testid="showcase-filters">
         <label className="hj-sc-search">
           <span className="hj-sc-sr">{t('search')}</span>
@@ -621,6 +635,68 @@ function MySignup({ t, language, code, follow }: { t: T; language: ShowcaseLangu
       {problem && (
         <p role="alert" className="hj-sc-error">
           {problemText(t, problem)}
+        </p>
+      )}
+    </article>
+  );
+}
+
+function ArticleCard({ t, article, language, follow }: { t: T; article: PublicArticleCard; language: ShowcaseLanguage; follow: Follow }) {
+  return (
+    <li className="hj-sc-item" data-testid="article-card">
+      <a href={`/showcase/articles/${article.id}`} onClick={follow} className="hj-sc-item-link">
+        {article.image && (
+          <picture>
+            <source type="image/webp" srcSet={article.image.srcset.webp} sizes="96px" />
+            <img src={article.image.url} srcSet={article.image.srcset.jpeg} sizes="96px" alt="" loading="lazy" decoding="async" className="hj-sc-thumb" />
+          </picture>
+        )}
+        <span className="hj-sc-item-body">
+          <strong className="hj-sc-item-title">{article.title}</strong>
+          <span className="hj-sc-tags">
+            <span className="hj-sc-tag">{t(`article_${article.kind}`)}</span>
+          </span>
+          <span className="hj-sc-muted">{formatDate(article.publishedAt, language)}</span>
+          {article.summary && <span className="hj-sc-excerpt">{article.summary}</span>}
+        </span>
+      </a>
+    </li>
+  );
+}
+
+/** /showcase/articles/ID — a published article; its body was sanitized by the server when saved. */
+function Article({ t, language, id, follow }: { t: T; language: ShowcaseLanguage; id: number; follow: Follow }) {
+  const loaded = useLoad<PublicArticleView>(`/articles/${id}`, language);
+  useEffect(() => {
+    if (loaded.state === 'ready') setMeta(loaded.data.title, loaded.data.summary || loaded.data.title);
+  }, [loaded]);
+  if (loaded.state !== 'ready') return <State t={t} loaded={loaded} />;
+  const a = loaded.data;
+  return (
+    <article data-testid="showcase-article">
+      <a href={`/showcase/${a.column.unitId}/${a.column.year}`} onClick={follow} className="hj-sc-link">
+        ‹ {t('back')}
+      </a>
+      <h1 data-testid="article-title">{a.title}</h1>
+      <div className="hj-sc-muted">
+        <span className="hj-sc-tag">{t(`article_${a.kind}`)}</span> {t('publishedAt', { date: formatDate(a.publishedAt, language) })}
+      </div>
+      {a.summary && <p className="hj-sc-theme">{a.summary}</p>}
+      <div className="hj-sc-text" data-testid="article-body" dangerouslySetInnerHTML={{ __html: a.bodyHtml }} />
+      {a.images.map((p) => (
+        <figure key={p.url} className="hj-sc-photo">
+          <picture>
+            <source type="image/webp" srcSet={p.srcset.webp} sizes="(max-width: 760px) calc(100vw - 24px), 736px" />
+            <img src={p.url} srcSet={p.srcset.jpeg} sizes="(max-width: 760px) calc(100vw - 24px), 736px" alt={p.caption ?? a.title} loading="lazy" decoding="async" data-testid="article-image" />
+          </picture>
+          {p.caption && <figcaption>{p.caption}</figcaption>}
+        </figure>
+      ))}
+      {a.videoUrl && (
+        <p>
+          <a href={a.videoUrl} target="_blank" rel="noopener noreferrer nofollow" className="hj-sc-button hj-sc-button-quiet" data-testid="article-video">
+            {t('watchVideo')}
+          </a>
         </p>
       )}
     </article>

@@ -82,6 +82,13 @@ const zh = {
   cancelled: '报名已取消',
   toActivity: '查看活动',
   tooMany: '操作过于频繁，请稍后再试',
+  articles: '专题文章',
+  article_news: '新闻报道',
+  article_initiative: '倡议书',
+  article_letter: '一封信',
+  article_poster: '宣传海报',
+  article_video: '视频',
+  watchVideo: '观看视频',
 };
 
 const en: typeof zh = {
@@ -162,6 +169,13 @@ const en: typeof zh = {
   cancelled: 'Sign-up cancelled',
   toActivity: 'See the activity',
   tooMany: 'Too many requests; please try again later',
+  articles: 'Articles',
+  article_news: 'News',
+  article_initiative: 'Initiative',
+  article_letter: 'Letter',
+  article_poster: 'Poster',
+  article_video: 'Video',
+  watchVideo: 'Watch the video',
 };
 
 export type TextKey = keyof typeof zh;

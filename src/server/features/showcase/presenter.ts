@@ -76,6 +76,7 @@ export function presentColumn(data: {
   figures: { activities: string; units: string; participants: string };
   byPhase: { phase_id: string | null; count: string }[];
   latest: PublishedCardRow[];
+  articles: PublicColumnView['articles'];
   years: number[];
   today: string;
 }): PublicColumnView {
@@ -98,6 +99,7 @@ export function presentColumn(data: {
     })),
     figures: { activities: Number(data.figures.activities), units: Number(data.figures.units), participants: Number(data.figures.participants) },
     latest: data.latest.map((row) => presentCard(row, column.modules, column.phases)),
+    articles: data.articles,
     years: data.years,
   };
 }

@@ -432,8 +432,21 @@ export async function findPublished(db: DbOrTx, activityId: number) {
     .executeTakeFirst();
 }
 
-/** A photo of a published activity (and only then). */
+/** A photo of a published activity or a published article (and only then). */
 export async function findPublishedPhoto(db: DbOrTx, fileId: string) {
+  const ofActivity = await findPublishedActivityPhoto(db, fileId);
+  if (ofActivity) return ofActivity;
+  return db
+    .selectFrom('showcase_article_images as i')
+    .innerJoin('showcase_articles as ar', 'ar.id', 'i.article_id')
+    .innerJoin('stored_files as f', 'f.id', 'i.file_id')
+    .select(['f.storage_key', 'f.content_type', 'f.size_bytes', 'f.sha256'])
+    .where('i.file_id', '=', fileId)
+    .where('ar.status', '=', 'published')
+    .executeTakeFirst();
+}
+
+async function findPublishedActivityPhoto(db: DbOrTx, fileId: string) {
   return db
     .selectFrom('showcase_photos as ph')
     .innerJoin('showcase_publications as p', 'p.id', 'ph.publication_id')

@@ -11,6 +11,8 @@ import type { ClientInfo } from '../accounts/service';
 import { actorFields, insertAuditEntry } from '../audit/repository';
 import { insertNotifications } from '../notifications/repository';
 import { publicInfo as publicSignupInfo } from '../signups/service';
+import { presentArticleCard } from '../articles/presenter';
+import { publicList as publicArticles } from '../articles/service';
 import * as repo from './repository';
 
 /** Photos shown to the public are served as uploaded: keep them small enough for a phone. */
@@ -251,12 +253,13 @@ export async function setModerators(db: Db, options: { actor: Actor; campaignId:
 export async function publicColumn(db: DbOrTx, unitId: number, year: number, now = new Date()) {
   const column = await repo.findColumn(db, unitId, year);
   if (!column) throw notFound();
-  const [{ figures, byPhase }, latest, years] = await Promise.all([
+  const [{ figures, byPhase }, latest, years, articles] = await Promise.all([
     repo.columnFigures(db, column.id),
     repo.listPublished(db, { campaignId: column.id, page: 1, pageSize: 6 }),
     repo.yearsOfUnit(db, unitId),
+    publicArticles(db, column.id, { page: 1, pageSize: 4 }),
   ]);
-  return { column, figures, byPhase, latest: latest.rows, years, today: chinaDateOf(now) };
+  return { column, figures, byPhase, latest: latest.rows, articles: articles.rows.map(presentArticleCard), years, today: chinaDateOf(now) };
 }
 
 export async function publicList(

@@ -82,6 +82,11 @@ function CampaignDetail({ campaign }: { campaign: CampaignView }) {
             </Button>
           </Link>
           {campaign.canManage && (
+            <Link to={`/campaigns/${campaign.id}/articles`}>
+              <Button data-testid="campaign-articles">{t('articles.manage')}</Button>
+            </Link>
+          )}
+          {campaign.canManage && (
             <Link to={`/notices/new?campaignId=${campaign.id}`}>
               <Button icon={<FileAddOutlined />} data-testid="campaign-new-notice">
                 {t('campaigns.newNotice')}
