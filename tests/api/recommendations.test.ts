@@ -175,10 +175,32 @@ describe('the national evaluation round', () => {
     expect(created.statusCode, created.body).toBe(201);
     roundId = created.json().id;
     expect(created.json().categories.map((c: { name: string }) => c.name)).toEqual(['优秀组织单位', '优秀活动案例']);
+    // A published activity of 南京 (under 江苏) with two press reports and a video: two reports count.
+    const { campaign_id } = await t.db.selectFrom('activities').select('campaign_id').where('id', '=', activities[0]!).executeTakeFirstOrThrow();
+    const rootId = (await rootUnit(t.db)).id;
+    const template = (await clients.national!.post('/api/v1/campaigns/template', { unitId: rootId, year: 2027 })).json() as Record<string, unknown>;
+    const campaignId = campaign_id ?? ((await clients.national!.post('/api/v1/campaigns', { ...template, theme: '弘扬科学家精神' })).json().id as number);
+    const nanjingUnit = (await t.db.selectFrom('activities').select('unit_id').where('id', '=', activities[0]!).executeTakeFirstOrThrow()).unit_id;
+    await t.db
+      .insertInto('showcase_publications')
+      .values({
+        activity_id: activities[0]!,
+        campaign_id: campaignId,
+        unit_id: nanjingUnit,
+        status: 'approved',
+        description: '南京市科协组织院士专家走进社区开展科普活动。',
+        media_links: JSON.stringify([
+          { kind: 'coverage', title: '新华日报', url: 'https://example.cn/1' },
+          { kind: 'coverage', title: '南京日报', url: 'https://example.cn/2' },
+          { kind: 'video', title: '活动视频', url: 'https://example.cn/3' },
+        ]),
+      })
+      .execute();
     expect((await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/candidates/propose`)).json().added).toBe(4);
     const round = (await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}`)).json();
     const jiangsu = round.candidates.find((c: { unitId: number; activityId: number | null }) => c.unitId === provinceIds[0] && c.activityId === null);
-    expect(jiangsu.record).toMatchObject({ recommendedUp: 1 });
+    expect(jiangsu.record).toMatchObject({ recommendedUp: 1, mediaCoverage: 2 });
+    expect(round.candidates.find((c: { unitId: number; activityId: number | null }) => c.unitId === provinceIds[1] && c.activityId === null).record.mediaCoverage).toBe(0);
     expect(jiangsu.record.activitiesHeld).toBeGreaterThanOrEqual(3);
     const activity = round.candidates.find((c: { activityId: number | null }) => c.activityId === nationalNoticeActivity);
     expect(activity.title).toMatch(/科普活动$/);

@@ -155,9 +155,20 @@ export async function proposeCandidates(db: Db, options: { actor: Actor; roundId
     const statuses = unitRows.map((r) =>
       completionStatus({ readAt: r.read_at, acknowledgedAt: r.acknowledged_at, forwardedAt: r.forwarded_at, submissionStatus: r.submission_status, lateHours: r.late_hours }, r.deadline, now),
     );
-    const [activitiesHeld, recommendedUp] = await Promise.all([
-      db.selectFrom('activities as a').innerJoin('units as u', 'u.id', 'a.unit_id').select(sql<number>`count(*)::int`.as('n')).where('a.withdrawn', '=', false).where('u.path', 'like', sql<string>`(select path from units where id = ${row.unit_id}) || '%'`).where('a.task_id', 'in', taskIds).executeTakeFirstOrThrow(),
+    const subtree = sql<string>`(select path from units where id = ${row.unit_id}) || '%'`;
+    const [activitiesHeld, recommendedUp, coverage] = await Promise.all([
+      db.selectFrom('activities as a').innerJoin('units as u', 'u.id', 'a.unit_id').select(sql<number>`count(*)::int`.as('n')).where('a.withdrawn', '=', false).where('u.path', 'like', subtree).where('a.task_id', 'in', taskIds).executeTakeFirstOrThrow(),
       db.selectFrom('recommendations').select(sql<number>`count(*)::int`.as('n')).where('from_unit_id', '=', row.unit_id).where('withdrawn_at', 'is', null).executeTakeFirstOrThrow(),
+      // Media coverage: the press links on the subtree's published activities (专题栏目).
+      db
+        .selectFrom('showcase_publications as p')
+        .innerJoin('activities as a', 'a.id', 'p.activity_id')
+        .innerJoin('units as u', 'u.id', 'p.unit_id')
+        .select(sql<number>`coalesce(sum((select count(*) from jsonb_array_elements(p.media_links) l where l->>'kind' = 'coverage')), 0)::int`.as('n'))
+        .where('p.status', '=', 'approved')
+        .where('u.path', 'like', subtree)
+        .where('a.task_id', 'in', taskIds)
+        .executeTakeFirstOrThrow(),
     ]);
     records.set(row.unit_id, {
       activitiesHeld: activitiesHeld.n,
@@ -165,7 +176,7 @@ export async function proposeCandidates(db: Db, options: { actor: Actor; roundId
       lateHours: row.late_hours,
       subtreeCompletionRate: statuses.length === 0 ? 0 : Math.round((statuses.filter(hasSubmitted).length / statuses.length) * 100),
       recommendedUp: recommendedUp.n,
-      mediaCoverage: 0,
+      mediaCoverage: coverage.n,
     });
   }
   let added = 0;
