@@ -17,7 +17,7 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
+const fmt = (n: number) => (!Number.isFinite(n) ? '—' : n >= 100 ? n.toFixed(0) : n.toFixed(1));
 
 export function table(results: BenchResult[]): string {
   const lines = ['| workload | median | min | max | unit | target | met |', '| --- | ---: | ---: | ---: | --- | --- | --- |'];
