@@ -148,9 +148,28 @@ describe('the public column', () => {
     const paged = (await pub.get(`${column}/activities?pageSize=2&page=2`)).json();
     expect(paged).toMatchObject({ total: 3, page: 2, pageSize: 2 });
     expect(paged.items).toHaveLength(1);
-    const bad = await pub.get(`${column}/activities?region=32a&from=2021-13-01`);
+    const bad = await pub.get(`${column}/activities?region=32a&from=2021-13-01&unitType=club`);
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['from', 'region']);
+    expect(bad.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['from', 'region', 'unitType']);
+    // 南京市科协 is a regional association; no university association published anything.
+    expect((await list('unitType=regional_association')).length).toBe(3);
+    expect(await list('unitType=university_association')).toEqual([]);
+  });
+
+  it('features on the home what an announced round awarded, then what was recommended upward', async () => {
+    expect((await pub.get(column)).json().featured).toEqual([]);
+    await t.db.insertInto('recommendations').values({ activity_id: ids.zhiyuan, task_id: sc.taskId, from_unit_id: sc.s.nanjing.id, to_unit_id: sc.s.jiangsu.id, reason: '服务群众成效显著' }).execute();
+    const round = await t.db.insertInto('evaluation_rounds').values({ unit_id: sc.s.jiangsu.id, campaign_id: sc.campaignId, title: '2021年优秀活动评选', stage: 'publicity' }).returning('id').executeTakeFirstOrThrow();
+    const category = await t.db.insertInto('evaluation_categories').values({ round_id: round.id, name: '优秀活动', kind: 'activity', places: 1 }).returning('id').executeTakeFirstOrThrow();
+    await t.db.insertInto('evaluation_candidates').values({ category_id: category.id, activity_id: ids.kepu, unit_id: sc.s.nanjing.id, selected: true }).execute();
+    // Still in publicity: not yet an award.
+    expect((await pub.get(column)).json().featured.map((f: { id: number; badge: string }) => [f.id, f.badge])).toEqual([[ids.zhiyuan, 'recommended']]);
+    await t.db.updateTable('evaluation_rounds').set({ stage: 'announced' }).where('id', '=', round.id).execute();
+    const featured = (await pub.get(column)).json().featured;
+    expect(featured.map((f: { id: number; badge: string; award: string | null }) => [f.id, f.badge, f.award])).toEqual([
+      [ids.kepu, 'awarded', '优秀活动'],
+      [ids.zhiyuan, 'recommended', null],
+    ]);
   });
 
   it('searches Chinese 2-character words inside titles and descriptions, ranked by relevance', async () => {

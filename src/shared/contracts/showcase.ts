@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { publicationStatuses } from '../domain/showcase';
+import { unitTypes } from '../domain/units';
 import { publicArticleCard } from './articles';
 import { publicSignupInfo } from './signups';
 
@@ -110,6 +111,8 @@ export const publicColumnView = z.object({
   phases: z.array(named.extend({ startDate: z.string(), endDate: z.string(), current: z.boolean(), activities: z.number().int() })),
   figures: z.object({ activities: z.number().int(), units: z.number().int(), participants: z.number().int() }),
   latest: z.array(publicActivityCard),
+  /** Published activities awarded in an announced evaluation round (with the award) or recommended upward. */
+  featured: z.array(publicActivityCard.extend({ badge: z.enum(['awarded', 'recommended']), award: z.string().nullable() })),
   /** The latest published articles (news, 倡议书, letters, posters, videos). */
   articles: z.array(publicArticleCard),
   years: z.array(z.number().int()),
@@ -126,6 +129,8 @@ export const publicListQuery = z.object({
     .optional(),
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),
+  /** The publishing unit's type (高校科协, 学会 …). */
+  unitType: z.enum(unitTypes).optional(),
   page: z.coerce.number().int().min(1).max(1000).default(1),
   pageSize: z.coerce.number().int().min(1).max(50).default(12),
 });

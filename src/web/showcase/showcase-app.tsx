@@ -3,6 +3,7 @@ import type { PublicActivityCard, PublicActivityView, PublicColumnView, PublicLi
 import type { PublicSignupView } from '../../shared/contracts/signups';
 import type { PublicArticleCard, PublicArticleView } from '../../shared/contracts/articles';
 import { codePattern, normaliseCode } from '../../shared/domain/signups';
+import { unitTypes } from '../../shared/domain/units';
 import { textsFor, type ShowcaseLanguage, type TextKey } from './texts';
 
 type T = (key: TextKey, params?: Record<string, string | number>) => string;
@@ -172,7 +173,7 @@ function Columns({ t, language, follow }: { t: T; language: ShowcaseLanguage; fo
   );
 }
 
-const filterKeys = ['q', 'module', 'phase', 'region', 'from', 'to', 'page'] as const;
+const filterKeys = ['q', 'module', 'phase', 'region', 'unitType', 'from', 'to', 'page'] as const;
 type Filters = Partial<Record<(typeof filterKeys)[number], string>>;
 
 function filtersOf(search: string): Filters {
@@ -274,6 +275,16 @@ function Column({ t, language, unitId, year, search, follow, refresh }: { t: T; 
           ))}
         </ol>
       </section>
+      {column.featured.length > 0 && (
+        <section data-testid="column-featured">
+          <h2>{t('featured')}</h2>
+          <ul className="hj-sc-list">
+            {column.featured.map((card) => (
+              <Card key={card.id} card={card} language={language} follow={follow} badge={card.award ?? t(`badge_${card.badge}`)} />
+            ))}
+          </ul>
+        </section>
+      )}
       {column.articles.length > 0 && (
         <section data-testid="column-articles">
           <h2>{t('articles')}</h2>
@@ -303,6 +314,14 @@ function Column({ t, language, unitId, year, search, follow, refresh }: { t: T; 
             {column.phases.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name}
+              </option>
+            ))}
+          </select>
+          <select value={draft.unitType ?? ''} onChange={set('unitType')} aria-label={t('allUnitTypes')} data-testid="showcase-unit-type">
+            <option value="">{t('allUnitTypes')}</option>
+            {unitTypes.map((type) => (
+              <option key={type} value={type}>
+                {t(`unitType_${type}`)}
               </option>
             ))}
           </select>
@@ -374,7 +393,7 @@ function Column({ t, language, unitId, year, search, follow, refresh }: { t: T; 
   );
 }
 
-function Card({ card, language, follow }: { card: PublicActivityCard; language: ShowcaseLanguage; follow: Follow }) {
+function Card({ card, language, follow, badge }: { card: PublicActivityCard; language: ShowcaseLanguage; follow: Follow; badge?: string }) {
   return (
     <li className="hj-sc-item" data-testid="showcase-card" data-activity-id={card.id}>
       <a href={`/showcase/activities/${card.id}`} onClick={follow} className="hj-sc-item-link">
@@ -387,6 +406,11 @@ function Card({ card, language, follow }: { card: PublicActivityCard; language: 
         <span className="hj-sc-item-body">
           <strong className="hj-sc-item-title">{card.title}</strong>
           <span className="hj-sc-tags">
+            {badge && (
+              <span className="hj-sc-tag hj-sc-tag-badge" data-testid="card-badge">
+                {badge}
+              </span>
+            )}
             {card.phase && (
               <span className="hj-sc-tag hj-sc-tag-phase" data-testid="card-phase">
                 {card.phase.name}

@@ -89,6 +89,20 @@ const zh = {
   article_poster: '宣传海报',
   article_video: '视频',
   watchVideo: '观看视频',
+  allUnitTypes: '全部单位类型',
+  featured: '推荐与获奖活动',
+  badge_awarded: '获奖',
+  badge_recommended: '推荐',
+  unitType_regional_association: '地方科协',
+  unitType_learned_society: '学会',
+  unitType_society_branch: '分支机构/地方学会',
+  unitType_enterprise_association: '企业科协',
+  unitType_university_association: '高校科协',
+  unitType_research_institute: '科研院所',
+  unitType_science_popularization_base: '科普教育基地',
+  unitType_government_bureau: '科技管理部门',
+  unitType_internal_department: '机关部室',
+  unitType_affiliated_institution: '直属单位',
 };
 
 const en: typeof zh = {
@@ -176,6 +190,20 @@ const en: typeof zh = {
   article_poster: 'Poster',
   article_video: 'Video',
   watchVideo: 'Watch the video',
+  allUnitTypes: 'All unit types',
+  featured: 'Recommended and awarded',
+  badge_awarded: 'Awarded',
+  badge_recommended: 'Recommended',
+  unitType_regional_association: 'Regional association',
+  unitType_learned_society: 'Learned society',
+  unitType_society_branch: 'Society branch',
+  unitType_enterprise_association: 'Enterprise association',
+  unitType_university_association: 'University association',
+  unitType_research_institute: 'Research institute',
+  unitType_science_popularization_base: 'Popular-science base',
+  unitType_government_bureau: 'Government S&T bureau',
+  unitType_internal_department: 'Internal department',
+  unitType_affiliated_institution: 'Affiliated institution',
 };
 
 export type TextKey = keyof typeof zh;

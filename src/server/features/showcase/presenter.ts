@@ -76,6 +76,7 @@ export function presentColumn(data: {
   figures: { activities: string; units: string; participants: string };
   byPhase: { phase_id: string | null; count: string }[];
   latest: PublishedCardRow[];
+  featured: (PublishedCardRow & { award: string | null; recommended: boolean })[];
   articles: PublicColumnView['articles'];
   years: number[];
   today: string;
@@ -99,6 +100,7 @@ export function presentColumn(data: {
     })),
     figures: { activities: Number(data.figures.activities), units: Number(data.figures.units), participants: Number(data.figures.participants) },
     latest: data.latest.map((row) => presentCard(row, column.modules, column.phases)),
+    featured: data.featured.map((row) => ({ ...presentCard(row, column.modules, column.phases), badge: row.award ? ('awarded' as const) : ('recommended' as const), award: row.award })),
     articles: data.articles,
     years: data.years,
   };

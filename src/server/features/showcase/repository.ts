@@ -344,6 +344,7 @@ export interface PublicFilters {
   regionPath?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
+  unitType?: string | undefined;
   /** A tsquery literal from searchQueryLiteral. */
   tsquery?: string | undefined;
   page: number;
@@ -376,6 +377,7 @@ export async function listPublished(db: DbOrTx, filters: PublicFilters) {
   if (filters.module) query = query.where(sql<boolean>`${filters.module} = any(a.modules)`);
   if (filters.phase) query = query.where('a.phase_id', '=', filters.phase);
   if (filters.regionPath) query = query.where('u.path', 'like', `${filters.regionPath}%`);
+  if (filters.unitType) query = query.where('u.type', '=', filters.unitType as 'regional_association');
   // Activities overlapping the range.
   if (filters.from) query = query.where(sql<boolean>`coalesce(a.end_date, a.start_date) >= ${filters.from}::date`);
   if (filters.to) query = query.where(sql<boolean>`a.start_date <= ${filters.to}::date`);
@@ -462,4 +464,43 @@ async function findPublishedActivityPhoto(db: DbOrTx, fileId: string) {
 export async function regionalUnitPath(db: DbOrTx, regionCode: string) {
   const row = await db.selectFrom('units').select('path').where('region_code', '=', regionCode).where('type', '=', 'regional_association').executeTakeFirst();
   return row?.path;
+}
+
+/**
+ * Published activities of a column worth featuring: those selected in an announced evaluation round
+ * (the award is the category's name), then those recommended upward (not withdrawn); newest first.
+ */
+export async function listFeatured(db: DbOrTx, campaignId: number, limit: number) {
+  return db
+    .selectFrom('showcase_publications as p')
+    .innerJoin('activities as a', 'a.id', 'p.activity_id')
+    .innerJoin('units as u', 'u.id', 'p.unit_id')
+    .select([
+      ...cardColumns,
+      sql<string | null>`(select ec.name from evaluation_candidates c join evaluation_categories ec on ec.id = c.category_id join evaluation_rounds r on r.id = ec.round_id where c.activity_id = a.id and c.selected and r.stage = 'announced' order by r.publicity_ends_at desc nulls last, ec.sort_order limit 1)`.as('award'),
+      sql<boolean>`exists (select 1 from recommendations rc where rc.activity_id = a.id and rc.withdrawn_at is null)`.as('recommended'),
+    ])
+    .where('p.campaign_id', '=', campaignId)
+    .where('p.status', '=', 'approved')
+    .where('a.withdrawn', '=', false)
+    .where((eb) =>
+      eb.or([
+        eb.exists(
+          eb
+            .selectFrom('evaluation_candidates as c')
+            .innerJoin('evaluation_categories as ec', 'ec.id', 'c.category_id')
+            .innerJoin('evaluation_rounds as r', 'r.id', 'ec.round_id')
+            .select('c.id')
+            .whereRef('c.activity_id', '=', 'a.id')
+            .where('c.selected', '=', true)
+            .where('r.stage', '=', 'announced'),
+        ),
+        eb.exists(eb.selectFrom('recommendations as rc').select('rc.id').whereRef('rc.activity_id', '=', 'a.id').where('rc.withdrawn_at', 'is', null)),
+      ]),
+    )
+    .orderBy(sql`case when exists (select 1 from evaluation_candidates c join evaluation_categories ec on ec.id = c.category_id join evaluation_rounds r on r.id = ec.round_id where c.activity_id = a.id and c.selected and r.stage = 'announced') then 0 else 1 end`)
+    .orderBy('p.published_at', 'desc')
+    .orderBy('p.id', 'desc')
+    .limit(limit)
+    .execute();
 }

@@ -253,20 +253,21 @@ export async function setModerators(db: Db, options: { actor: Actor; campaignId:
 export async function publicColumn(db: DbOrTx, unitId: number, year: number, now = new Date()) {
   const column = await repo.findColumn(db, unitId, year);
   if (!column) throw notFound();
-  const [{ figures, byPhase }, latest, years, articles] = await Promise.all([
+  const [{ figures, byPhase }, latest, years, articles, featured] = await Promise.all([
     repo.columnFigures(db, column.id),
     repo.listPublished(db, { campaignId: column.id, page: 1, pageSize: 6 }),
     repo.yearsOfUnit(db, unitId),
     publicArticles(db, column.id, { page: 1, pageSize: 4 }),
+    repo.listFeatured(db, column.id, 6),
   ]);
-  return { column, figures, byPhase, latest: latest.rows, articles: articles.rows.map(presentArticleCard), years, today: chinaDateOf(now) };
+  return { column, figures, byPhase, latest: latest.rows, featured, articles: articles.rows.map(presentArticleCard), years, today: chinaDateOf(now) };
 }
 
 export async function publicList(
   db: DbOrTx,
   unitId: number,
   year: number,
-  query: { q?: string | undefined; module?: string | undefined; phase?: string | undefined; region?: string | undefined; from?: string | undefined; to?: string | undefined; page: number; pageSize: number },
+  query: { q?: string | undefined; module?: string | undefined; phase?: string | undefined; region?: string | undefined; from?: string | undefined; to?: string | undefined; unitType?: string | undefined; page: number; pageSize: number },
 ) {
   const column = await repo.findColumn(db, unitId, year);
   if (!column) throw notFound();
@@ -277,7 +278,7 @@ export async function publicList(
     regionPath ??= '/none/';
   }
   const tsquery = query.q ? (searchQueryLiteral(query.q) ?? undefined) : undefined;
-  const { rows, total } = await repo.listPublished(db, { campaignId: column.id, module: query.module, phase: query.phase, regionPath, from: query.from, to: query.to, tsquery, page: query.page, pageSize: query.pageSize });
+  const { rows, total } = await repo.listPublished(db, { campaignId: column.id, module: query.module, phase: query.phase, regionPath, from: query.from, to: query.to, unitType: query.unitType, tsquery, page: query.page, pageSize: query.pageSize });
   return { column, rows, total };
 }
 
