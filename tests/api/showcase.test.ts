@@ -157,18 +157,23 @@ describe('the public column', () => {
   });
 
   it('features on the home what an announced round awarded, then what was recommended upward', async () => {
-    expect((await pub.get(column)).json().featured).toEqual([]);
+    expect((await pub.get(column)).json()).toMatchObject({ featured: [], commendations: [] });
     await t.db.insertInto('recommendations').values({ activity_id: ids.zhiyuan, task_id: sc.taskId, from_unit_id: sc.s.nanjing.id, to_unit_id: sc.s.jiangsu.id, reason: '服务群众成效显著' }).execute();
     const round = await t.db.insertInto('evaluation_rounds').values({ unit_id: sc.s.jiangsu.id, campaign_id: sc.campaignId, title: '2021年优秀活动评选', stage: 'publicity' }).returning('id').executeTakeFirstOrThrow();
     const category = await t.db.insertInto('evaluation_categories').values({ round_id: round.id, name: '优秀活动', kind: 'activity', places: 1 }).returning('id').executeTakeFirstOrThrow();
     await t.db.insertInto('evaluation_candidates').values({ category_id: category.id, activity_id: ids.kepu, unit_id: sc.s.nanjing.id, selected: true }).execute();
-    // Still in publicity: not yet an award.
-    expect((await pub.get(column)).json().featured.map((f: { id: number; badge: string }) => [f.id, f.badge])).toEqual([[ids.zhiyuan, 'recommended']]);
+    // Still in publicity: not yet an award, nor on the commendation list.
+    const during = (await pub.get(column)).json();
+    expect(during.featured.map((f: { id: number; badge: string }) => [f.id, f.badge])).toEqual([[ids.zhiyuan, 'recommended']]);
+    expect(during.commendations).toEqual([]);
     await t.db.updateTable('evaluation_rounds').set({ stage: 'announced' }).where('id', '=', round.id).execute();
     const featured = (await pub.get(column)).json().featured;
     expect(featured.map((f: { id: number; badge: string; award: string | null }) => [f.id, f.badge, f.award])).toEqual([
       [ids.kepu, 'awarded', '优秀活动'],
       [ids.zhiyuan, 'recommended', null],
+    ]);
+    expect((await pub.get(column)).json().commendations).toEqual([
+      { round: '2021年优秀活动评选', categories: [{ name: '优秀活动', kind: 'activity', winners: [{ activityId: ids.kepu, title: '“百年回望”科普宣传周', unitName: sc.s.nanjing.short_name }] }] },
     ]);
   });
 

@@ -112,6 +112,13 @@ export const publicColumnView = z.object({
   figures: z.object({ activities: z.number().int(), units: z.number().int(), participants: z.number().int() }),
   latest: z.array(publicActivityCard),
   /** Published activities awarded in an announced evaluation round (with the award) or recommended upward. */
+  /** 表彰名单: activities and units selected in the column's announced evaluation rounds, by round and category. */
+  commendations: z.array(
+    z.object({
+      round: z.string(),
+      categories: z.array(z.object({ name: z.string(), kind: z.enum(['activity', 'unit']), winners: z.array(z.object({ activityId: z.number().int().nullable(), title: z.string().nullable(), unitName: z.string() })) })),
+    }),
+  ),
   featured: z.array(publicActivityCard.extend({ badge: z.enum(['awarded', 'recommended']), award: z.string().nullable() })),
   /** The latest published articles (news, 倡议书, letters, posters, videos). */
   articles: z.array(publicArticleCard),

@@ -285,6 +285,33 @@ function Column({ t, language, unitId, year, search, follow, refresh }: { t: T; 
           </ul>
         </section>
       )}
+      {column.commendations.length > 0 && (
+        <section className="hj-sc-card" data-testid="column-commendations">
+          <h2>{t('commendations')}</h2>
+          {column.commendations.map((round) => (
+            <div key={round.round}>
+              <strong>{round.round}</strong>
+              {round.categories.map((category) => (
+                <div key={category.name}>
+                  <div className="hj-sc-muted">{category.name}</div>
+                  <ol className="hj-sc-links">
+                    {category.winners.map((w, i) => (
+                      <li key={i}>
+                        {w.activityId !== null ? (
+                          <a href={`/showcase/activities/${w.activityId}`} onClick={follow}>
+                            {w.title}
+                          </a>
+                        ) : null}{' '}
+                        <span className="hj-sc-muted">{w.unitName}</span>
+                      </li>
+                    ))}
+                  </ol>
+                </div>
+              ))}
+            </div>
+          ))}
+        </section>
+      )}
       {column.articles.length > 0 && (
         <section data-testid="column-articles">
           <h2>{t('articles')}</h2>

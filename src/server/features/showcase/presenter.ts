@@ -77,6 +77,7 @@ export function presentColumn(data: {
   byPhase: { phase_id: string | null; count: string }[];
   latest: PublishedCardRow[];
   featured: (PublishedCardRow & { award: string | null; recommended: boolean })[];
+  commendations: { round_id: number; round_title: string; category_id: number; category_name: string; kind: string; activity_id: number | null; activity_title: string | null; unit_name: string }[];
   articles: PublicColumnView['articles'];
   years: number[];
   today: string;
@@ -101,6 +102,7 @@ export function presentColumn(data: {
     figures: { activities: Number(data.figures.activities), units: Number(data.figures.units), participants: Number(data.figures.participants) },
     latest: data.latest.map((row) => presentCard(row, column.modules, column.phases)),
     featured: data.featured.map((row) => ({ ...presentCard(row, column.modules, column.phases), badge: row.award ? ('awarded' as const) : ('recommended' as const), award: row.award })),
+    commendations: groupCommendations(data.commendations),
     articles: data.articles,
     years: data.years,
   };
@@ -151,4 +153,16 @@ export function presentPublicActivity(
     publishedAt: (row.published_at ?? new Date(0)).toISOString(),
     column: { unitId: row.column_unit_id, unitName: row.column_unit_name, year: row.year, theme: row.theme },
   };
+}
+
+function groupCommendations(rows: { round_id: number; round_title: string; category_id: number; category_name: string; kind: string; activity_id: number | null; activity_title: string | null; unit_name: string }[]): PublicColumnView['commendations'] {
+  const rounds: (PublicColumnView['commendations'][number] & { id: number })[] = [];
+  for (const row of rows) {
+    let round = rounds.find((r) => r.id === row.round_id);
+    if (!round) rounds.push((round = { id: row.round_id, round: row.round_title, categories: [] }));
+    let category = round.categories.find((c) => c.name === row.category_name);
+    if (!category) round.categories.push((category = { name: row.category_name, kind: row.kind === 'unit' ? 'unit' : 'activity', winners: [] }));
+    category.winners.push({ activityId: row.activity_id, title: row.activity_title, unitName: row.unit_name });
+  }
+  return rounds.map(({ id: _id, ...rest }) => rest);
 }

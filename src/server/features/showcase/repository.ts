@@ -504,3 +504,24 @@ export async function listFeatured(db: DbOrTx, campaignId: number, limit: number
     .limit(limit)
     .execute();
 }
+
+/** Activities and units selected in the column's announced rounds (persons are left to the gallery); an activity links to its page only while published. */
+export async function listCommendations(db: DbOrTx, campaignId: number) {
+  return db
+    .selectFrom('evaluation_rounds as r')
+    .innerJoin('evaluation_categories as ec', 'ec.round_id', 'r.id')
+    .innerJoin('evaluation_candidates as c', 'c.category_id', 'ec.id')
+    .innerJoin('units as u', 'u.id', 'c.unit_id')
+    .leftJoin('activities as a', 'a.id', 'c.activity_id')
+    .select(['r.id as round_id', 'r.title as round_title', 'ec.id as category_id', 'ec.name as category_name', 'ec.kind', sql<number | null>`case when exists (select 1 from showcase_publications p where p.activity_id = a.id and p.status = 'approved') and not a.withdrawn then a.id end`.as('activity_id'), 'a.title as activity_title', 'u.short_name as unit_name'])
+    .where('r.campaign_id', '=', campaignId)
+    .where('r.stage', '=', 'announced')
+    .where('c.selected', '=', true)
+    .where('ec.kind', 'in', ['activity', 'unit'])
+    .orderBy('r.id')
+    .orderBy('ec.sort_order')
+    .orderBy('ec.id')
+    .orderBy(sql`c.final_rank nulls last`)
+    .orderBy('c.id')
+    .execute();
+}
