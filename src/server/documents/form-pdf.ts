@@ -8,8 +8,8 @@
  * borders. Tick boxes are drawn as vector squares (the CJK faces have no ☑) wrapped in marked
  * content whose ActualText is ☑ or □, so that copied or extracted text still says which is ticked.
  */
-import PDFDocument from 'pdfkit';
-import { loadFallbackFaces, loadNoticeFaces, type FaceName, type FontFace } from './fonts';
+import type { FaceName, FontFace } from './fonts';
+import { openCjkPdf, type Fonts } from './pdf-document';
 import {
   CHECKED_BOX,
   EMPTY_BLANK,
@@ -39,10 +39,6 @@ const EM_ASCENT = 0.88;
 const BLACK = '#000000';
 const IDEOGRAPHIC_SPACE = '\u3000';
 
-interface Fonts {
-  faces: Record<FaceName, FontFace>;
-  fallbacks: FontFace[];
-}
 
 // ---------------------------------------------------------------------------------------------
 // Text: pieces (a glyph or a tick box) broken into lines.
@@ -474,41 +470,7 @@ function paginate(doc: PDFKit.PDFDocument, source: readonly Item[], fonts: Fonts
 /** Renders the filled form as a PDF with the Noto SC faces embedded as subsets. */
 export async function renderFilledFormPdf(input: FilledFormInput): Promise<Buffer> {
   const form = composeFilledForm(input);
-  const faces = await loadNoticeFaces();
-  // System fonts are read only when the primary faces miss a character of this form.
-  let missing = false;
-  for (const char of composedText(form)) {
-    const codePoint = char.codePointAt(0)!;
-    if (codePoint > 0x20 && codePoint !== 0xa0 && !faces.serif.has(codePoint)) {
-      missing = true;
-      break;
-    }
-  }
-  const fonts: Fonts = { faces, fallbacks: missing ? await loadFallbackFaces() : [] };
-
-  const doc = new PDFDocument({
-    size: [PAGE.width, PAGE.height],
-    margins: { top: 0, bottom: 0, left: 0, right: 0 },
-    lang: 'zh-CN',
-    displayTitle: true,
-    info: {
-      Title: form.metadata.title,
-      Author: form.metadata.author,
-      Subject: form.metadata.subject,
-      Keywords: form.metadata.keywords,
-      Creator: 'Huiju',
-    },
-  });
-  for (const face of [...Object.values(faces), ...fonts.fallbacks]) {
-    // pdfkit takes a parsed fontkit font too; its type declarations list only files and buffers.
-    doc.registerFont(face.key, face.pdfkitFont as Buffer);
-  }
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const { doc, fonts, done } = await openCjkPdf(composedText(form), form.metadata);
   paginate(doc, formItems(form, fonts), fonts);
   doc.end();
   return done;

@@ -7,8 +7,8 @@
  * items are paginated with keep-with-next chains (headings, the 署名 with the text above it) and
  * each page gets its "— n —" number.
  */
-import PDFDocument from 'pdfkit';
-import { loadFallbackFaces, loadNoticeFaces, type FaceName, type FontFace } from './fonts';
+import type { FaceName, FontFace } from './fonts';
+import { openCjkPdf, type Fonts } from './pdf-document';
 import {
   CHAR_PITCH_PT,
   FONT_SIZE,
@@ -88,10 +88,6 @@ interface Line {
   segments: Segment[];
 }
 
-interface Fonts {
-  faces: Record<FaceName, FontFace>;
-  fallbacks: FontFace[];
-}
 
 /** Characters of Latin words, numbers, e-mail addresses and URLs, which lines do not split. */
 const isAsciiWord = (char: string) => /^[A-Za-z0-9_\-.,@/:%+#&=?~']$/.test(char);
@@ -523,42 +519,7 @@ function characters(notice: ComposedNotice): string {
 /** Renders the notice as a PDF with the Noto SC faces embedded as subsets. */
 export async function renderNoticePdf(input: NoticeDocumentInput): Promise<Buffer> {
   const notice = composeNotice(input);
-  const faces = await loadNoticeFaces();
-  // System fonts are read only when the primary faces miss a character of this notice.
-  const text = characters(notice);
-  let missing = false;
-  for (const char of text) {
-    const codePoint = char.codePointAt(0)!;
-    if (codePoint > 0x20 && !faces.serif.has(codePoint)) {
-      missing = true;
-      break;
-    }
-  }
-  const fonts: Fonts = { faces, fallbacks: missing ? await loadFallbackFaces() : [] };
-
-  const doc = new PDFDocument({
-    size: [PAGE.width, PAGE.height],
-    margins: { top: 0, bottom: 0, left: 0, right: 0 },
-    lang: 'zh-CN',
-    displayTitle: true,
-    info: {
-      Title: notice.metadata.title,
-      Author: notice.metadata.author,
-      Subject: notice.metadata.subject,
-      Keywords: notice.metadata.keywords,
-      Creator: 'Huiju',
-    },
-  });
-  for (const face of [...Object.values(faces), ...fonts.fallbacks]) {
-    // pdfkit takes a parsed fontkit font too; its type declarations list only files and buffers.
-    doc.registerFont(face.key, face.pdfkitFont as Buffer);
-  }
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const { doc, fonts, done } = await openCjkPdf(characters(notice), notice.metadata);
   paginate(doc, noticeItems(notice, fonts), fonts);
   doc.end();
   return done;
