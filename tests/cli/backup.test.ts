@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -11,26 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openPGlite, openPostgres, type DatabaseHandle, type Db } from '../../src/server/db/database';
 import { insertAuditEntry } from '../../src/server/features/audit/repository';
 import { LocalFileStore } from '../../src/server/storage/file-store';
+import { huiju, tempDirs } from '../support/cli';
 
-const bin = path.resolve('bin/huiju.mjs');
-const dirs: string[] = [];
-const tempDir = () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiju-backup-'));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function huiju(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '', ...env },
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
+const tempDir = tempDirs('huiju-backup-');
 
 /** Uploads a few files the way the file service stores them, and an audit entry with Chinese text. */
 async function addFilesAndRows(db: Db, filesRoot: string) {

@@ -1,29 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { huiju, huijuBin, tempDirs } from '../support/cli';
 
 /** The real `huiju` command, as `npx huiju` and `npm start` run it, on throwaway data directories. */
-const bin = path.resolve('bin/huiju.mjs');
-const dirs: string[] = [];
-const tempDir = () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiju-cli-'));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function huiju(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '', ...env },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
+const tempDir = tempDirs('huiju-cli-');
 
 describe('huiju command line', () => {
   it('describes every command in --help', () => {
@@ -150,7 +132,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('huiju on a PostgreSQL server', 
 });
 
 async function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, [bin, 'serve'], {
+  const child = spawn(process.execPath, [huijuBin, 'serve'], {
     env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
