@@ -9,6 +9,7 @@ import { buildApp } from '../src/server/app';
 import { huijuVersion, prepareDatabase } from '../src/server/bootstrap';
 import { loadConfig } from '../src/server/config';
 import { openPGlite, openPostgres, type DatabaseHandle, type Db } from '../src/server/db/database';
+import { activityColumns } from '../src/server/features/submissions/repository';
 import { LocalFileStore } from '../src/server/storage/file-store';
 import { searchVectorLiteral } from '../src/shared/domain/bigram-search';
 import { defaultModules, defaultPhases, defaultTargetGroups } from '../src/shared/domain/campaigns';
@@ -34,7 +35,7 @@ import { formDefinitionSchema, type FormDefinition } from '../src/shared/forms/d
  */
 
 export const benchYear = 2027;
-const adminPassword = 'Bench@Huiju2026';
+export const adminPassword = 'Bench@Huiju2026';
 
 export interface PoolEntry {
   token: string;
@@ -191,7 +192,7 @@ async function insertSession(db: Db, userId: number) {
 }
 
 /** A signed-in request helper over inject() for the set-up steps that go through the API. */
-async function adminCall(app: FastifyInstance) {
+export async function adminCall(app: FastifyInstance) {
   const signedIn = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'admin', password: adminPassword } });
   if (signedIn.statusCode !== 200) throw new Error(`sign-in failed: ${signedIn.body}`);
   const setCookie = signedIn.headers['set-cookie'];
@@ -342,18 +343,7 @@ export async function generate(handle: DatabaseHandle, app: FastifyInstance, opt
             task_id: p.row.task_id,
             campaign_id: p.row.campaign_id,
             unit_id: p.row.unit_id,
-            title: a.title,
-            host: a.host,
-            organiser: a.organiser,
-            modules: a.modules,
-            phase_id: a.phaseId,
-            start_date: a.startDate,
-            end_date: a.endDate,
-            place: a.place,
-            target_groups: a.targetGroups,
-            target_other: a.targetOther,
-            scale: a.scale,
-            description: a.description,
+            ...activityColumns(a),
           };
         }),
       );

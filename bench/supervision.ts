@@ -7,23 +7,8 @@ import { huijuVersion, prepareDatabase } from '../src/server/bootstrap';
 import { loadConfig } from '../src/server/config';
 import { openPGlite, openPostgres, type DatabaseHandle } from '../src/server/db/database';
 import { LocalFileStore } from '../src/server/storage/file-store';
+import { adminCall, adminPassword } from './generate';
 import { median, type BenchResult } from './report';
-
-const adminPassword = 'Bench@Huiju2026';
-
-/** A signed-in request helper over inject(): the bench measures the server, not a network. */
-async function adminSession(app: FastifyInstance) {
-  const signedIn = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'admin', password: adminPassword } });
-  if (signedIn.statusCode !== 200) throw new Error(`sign-in failed: ${signedIn.body}`);
-  const setCookie = signedIn.headers['set-cookie'];
-  const cookie = (Array.isArray(setCookie) ? setCookie[0]! : setCookie!).split(';')[0]!;
-  const csrf = (signedIn.json() as { csrfToken: string }).csrfToken;
-  return async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => {
-    const response = await app.inject({ method, url, headers: { cookie, 'x-csrf-token': csrf }, ...(payload ? { payload } : {}) });
-    if (response.statusCode >= 400) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
-    return response;
-  };
-}
 
 /**
  * The national cascade as it really runs: 中国科协 addresses the 31 provincial associations, each
@@ -32,7 +17,7 @@ async function adminSession(app: FastifyInstance) {
  */
 async function generateNationalCascade(app: FastifyInstance, handle: DatabaseHandle) {
   const { db } = handle;
-  const call = await adminSession(app);
+  const call = await adminCall(app);
   const root = await db.selectFrom('units').select('id').where('parent_id', 'is', null).executeTakeFirstOrThrow();
   const draft = await call('POST', '/api/v1/notices', {
     issuerUnitId: root.id,

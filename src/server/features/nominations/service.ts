@@ -66,11 +66,16 @@ async function loadVisible(db: DbOrTx, actor: Actor, id: number) {
   return { row, task, collector };
 }
 
-async function loadEditable(db: DbOrTx, actor: Actor, id: number, version: number) {
-  const { row, task } = await loadVisible(db, actor, id);
+/** Only the nominating unit changes a nomination, never a withdrawn one, and only the version it read. */
+function assertEditable(actor: Actor, row: repo.NominationRow, version: number) {
   if (!can(actor, 'notices.acknowledge', row.unit_path)) throw forbidden();
   if (row.status === 'withdrawn') throw new AppError('nomination_withdrawn', 409);
   if (row.version !== version) throw staleVersion();
+}
+
+async function loadEditable(db: DbOrTx, actor: Actor, id: number, version: number) {
+  const { row, task } = await loadVisible(db, actor, id);
+  assertEditable(actor, row, version);
   return { row, task };
 }
 
@@ -139,10 +144,11 @@ export async function updateNomination(db: Db, options: { actor: Actor; id: numb
 
 /** Submits within the quota and the deadline; a retried submit of a submitted nomination is a no-op. */
 export async function submitNomination(db: Db, options: { actor: Actor; id: number; version: number; client: ClientInfo; now?: Date }) {
-  const { row, task } = await loadVisible(db, options.actor, options.id);
-  if (!can(options.actor, 'notices.acknowledge', row.unit_path)) throw forbidden();
-  if (row.status === 'submitted') return;
-  const { row: current } = await loadEditable(db, options.actor, options.id, options.version);
+  const { row: current, task } = await loadVisible(db, options.actor, options.id);
+  if (!can(options.actor, 'notices.acknowledge', current.unit_path)) throw forbidden();
+  // A retried submit of a submitted nomination changes nothing, whatever version it carries.
+  if (current.status === 'submitted') return;
+  assertEditable(options.actor, current, options.version);
   const now = options.now ?? new Date();
   if (task.late_policy === 'close' && now > task.deadline) throw new AppError('task_closed', 409);
   const problems = nominationProblems(personOf(current), Number(now.toISOString().slice(0, 4)));

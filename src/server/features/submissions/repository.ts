@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { DbOrTx } from '../../db/database';
 import type { SubmissionsTable } from '../../db/schema';
+import type { ActivityFromItem } from '../../../shared/forms/activity';
 
 export type SubmissionRow = Selectable<SubmissionsTable>;
 
@@ -232,4 +233,22 @@ export async function* submissionsForExport(db: DbOrTx, taskIds: number[], statu
     if (rows.length < batch) return;
     lastPath = rows.at(-1)!.path;
   }
+}
+
+/** The `activities` columns of an item's activity record (shared by submissions and the benchmark generator). */
+export function activityColumns(a: ActivityFromItem) {
+  return {
+    title: a.title,
+    host: a.host,
+    organiser: a.organiser,
+    modules: a.modules,
+    phase_id: a.phaseId,
+    start_date: a.startDate,
+    end_date: a.endDate,
+    place: a.place,
+    target_groups: a.targetGroups,
+    target_other: a.targetOther,
+    scale: a.scale,
+    description: a.description,
+  };
 }

@@ -268,18 +268,7 @@ async function recordActivities(
   for (const [index, item] of values.items.entries()) {
     const a = activityFromItem(form, ctx, item.fields, `${form.itemGroup.label}${index + 1}`);
     const row = {
-      title: a.title,
-      host: a.host,
-      organiser: a.organiser,
-      modules: a.modules,
-      phase_id: a.phaseId,
-      start_date: a.startDate,
-      end_date: a.endDate,
-      place: a.place,
-      target_groups: a.targetGroups,
-      target_other: a.targetOther,
-      scale: a.scale,
-      description: a.description,
+      ...repo.activityColumns(a),
       withdrawn: false,
       updated_at: now,
     };
