@@ -1,12 +1,12 @@
 import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Descriptions, Form, Image, Input, InputNumber, Modal, Result, Select, Space, Spin, Table, Tag, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Form, Image, Input, InputNumber, Modal, Result, Select, Space, Spin, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { achievementsWordLimit } from '../../../shared/domain/nominations';
 import { countWords } from '../../../shared/domain/word-count';
-import { api, ApiError } from '../../api/client';
+import { ApiError } from '../../api/client';
 import {
   createNomination,
   fetchNominations,
@@ -22,6 +22,7 @@ import {
 import { useLanguage } from '../../app/language';
 import { formatDateTime } from '../../lib/labels';
 import { useErrorText, useReportError } from '../../lib/errors';
+import { ImageUploadButton } from '../../components/image-upload-button';
 
 const statusColors = { draft: 'default', submitted: 'green', withdrawn: 'red' } as const;
 
@@ -169,11 +170,9 @@ type FormValues = Omit<NominationFields, 'photoFileId'>;
 function NominationModal({ list, editing, onClose, onSaved }: { list: NominationList; editing: NominationView | null; onClose: () => void; onSaved: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const errorText = useErrorText();
   const reportError = useReportError();
   const [form] = Form.useForm<FormValues>();
   const [photoFileId, setPhotoFileId] = useState<string | null>(editing?.photoFileId ?? null);
-  const [uploading, setUploading] = useState(false);
   const achievements = Form.useWatch('achievements', form) ?? editing?.achievements ?? '';
   const words = countWords(achievements);
   const save = useMutation({
@@ -188,19 +187,6 @@ function NominationModal({ list, editing, onClose, onSaved }: { list: Nomination
     },
     onError: (error) => reportError(error, form),
   });
-  const upload = async (file: File) => {
-    setUploading(true);
-    try {
-      const data = new FormData();
-      data.append('file', file);
-      const stored = await api.upload<{ id: string }>(`/files?unitId=${list.own!.unitId}`, data);
-      setPhotoFileId(stored.id);
-    } catch (error) {
-      void message.error(errorText(error));
-    } finally {
-      setUploading(false);
-    }
-  };
   return (
     <Modal
       open
@@ -255,18 +241,14 @@ function NominationModal({ list, editing, onClose, onSaved }: { list: Nomination
         <Form.Item label={t('nominations.photo')} extra={t('nominations.photoHint')}>
           <Space>
             {photoFileId && <Image src={fileUrl(photoFileId)} width={72} height={96} style={{ objectFit: 'cover' }} alt="" data-testid="nomination-photo" />}
-            <Upload
-              accept=".jpg,.jpeg,.png"
-              showUploadList={false}
-              beforeUpload={(file) => {
-                void upload(file);
-                return false;
-              }}
+            <ImageUploadButton
+              unitId={list.own?.unitId}
+              onUploaded={(stored) => setPhotoFileId(stored.id)}
+              icon={<UploadOutlined />}
+              data-testid="nomination-photo-upload"
             >
-              <Button icon={<UploadOutlined />} loading={uploading} data-testid="nomination-photo-upload">
-                {photoFileId ? t('nominations.replacePhoto') : t('nominations.uploadPhoto')}
-              </Button>
-            </Upload>
+              {photoFileId ? t('nominations.replacePhoto') : t('nominations.uploadPhoto')}
+            </ImageUploadButton>
           </Space>
         </Form.Item>
       </Form>

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Spin, Table, Tag, Typography, Upload, type ButtonProps, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Spin, Table, Tag, Typography, type ButtonProps, type TableColumnsType } from 'antd';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -7,6 +7,7 @@ import { articleKinds, type ArticleBody, type ArticleView } from '../../../share
 import { api } from '../../api/client';
 import { applyProblemToForm, useErrorText } from '../../lib/errors';
 import type { RichTextEditorProps } from '../notices/rich-text-editor';
+import { ImageUploadButton } from '../../components/image-upload-button';
 
 const RichTextEditor = lazy(() => import('../notices/rich-text-editor'));
 
@@ -98,7 +99,6 @@ function ArticleModal({ campaignId, id, onClose }: { campaignId: number; id: num
   const queryClient = useQueryClient();
   const [form] = Form.useForm<ArticleForm>();
   const [images, setImages] = useState<{ fileId: string; name: string }[]>([]);
-  const [uploading, setUploading] = useState(false);
   const existing = useQuery({ queryKey: ['article', id], queryFn: () => api.get<ArticleView>(`/showcase/articles/${id}`), enabled: id !== null });
   const [loadedFor, setLoadedFor] = useState<number | null>(null);
   if (existing.data && loadedFor !== existing.data.id) {
@@ -130,20 +130,6 @@ function ArticleModal({ campaignId, id, onClose }: { campaignId: number; id: num
       applyProblemToForm(form, error);
     },
   });
-  const upload = async (file: File) => {
-    if (!campaign.data) return;
-    setUploading(true);
-    try {
-      const data = new FormData();
-      data.append('file', file);
-      const stored = await api.upload<{ id: string; name: string }>(`/files?unitId=${campaign.data.unitId}`, data);
-      setImages((list) => [...list, { fileId: stored.id, name: stored.name }]);
-    } catch (error) {
-      void message.error(errorText(error));
-    } finally {
-      setUploading(false);
-    }
-  };
   return (
     <Modal open title={id === null ? t('articles.new') : t('articles.edit')} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: save.isPending, 'data-testid': 'article-save' } as ButtonProps} width={820} destroyOnHidden>
       <Typography.Paragraph type="secondary">{t('articles.privacy')}</Typography.Paragraph>
@@ -170,19 +156,14 @@ function ArticleModal({ campaignId, id, onClose }: { campaignId: number; id: num
                 </Button>
               </Space>
             ))}
-            <Upload
-              accept=".jpg,.jpeg,.png"
-              showUploadList={false}
-              beforeUpload={(file) => {
-                void upload(file);
-                return false;
-              }}
-              disabled={images.length >= 20 || !campaign.data}
+            <ImageUploadButton
+              unitId={campaign.data?.unitId}
+              onUploaded={(stored) => setImages((list) => [...list, { fileId: stored.id, name: stored.name }])}
+              disabled={images.length >= 20}
+              data-testid="article-image-upload"
             >
-              <Button loading={uploading} data-testid="article-image-upload">
-                {t('publishing.addPhoto')}
-              </Button>
-            </Upload>
+              {t('publishing.addPhoto')}
+            </ImageUploadButton>
           </Space>
         </Form.Item>
         <Form.Item name="videoUrl" label={t('articles.videoUrl')}>

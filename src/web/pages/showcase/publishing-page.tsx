@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography, Upload, type ButtonProps, type FormInstance, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography, type ButtonProps, type FormInstance, type TableColumnsType } from 'antd';
 type FieldData<V> = Parameters<FormInstance<V>['setFields']>[0][number];
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { api, ApiError } from '../../api/client';
 import { ForbiddenResult } from '../../components/status-pages';
 import { useErrorText } from '../../lib/errors';
 import { hasAnyRole, submitterRoles, useRequiredSession } from '../../session/session';
+import { ImageUploadButton } from '../../components/image-upload-button';
 
 type Item = MyActivitiesView['items'][number];
 export const statusColors: Record<string, string> = { pending: 'processing', approved: 'success', rejected: 'error', withdrawn: 'default' };
@@ -134,7 +135,6 @@ function RequestModal({ item, onClose }: { item: Item; onClose: () => void }) {
   const queryClient = useQueryClient();
   const [form] = Form.useForm<RequestForm>();
   const [photos, setPhotos] = useState<{ fileId: string; name: string }[]>([]);
-  const [uploading, setUploading] = useState(false);
   const existing = useQuery({
     queryKey: ['showcase', 'publication', item.publication?.id],
     queryFn: () => api.get<PublicationView>(`/showcase/publications/${item.publication!.id}`),
@@ -171,19 +171,6 @@ function RequestModal({ item, onClose }: { item: Item; onClose: () => void }) {
       }
     },
   });
-  const upload = async (file: File) => {
-    setUploading(true);
-    try {
-      const data = new FormData();
-      data.append('file', file);
-      const stored = await api.upload<{ id: string; name: string }>(`/files?unitId=${item.unitId}`, data);
-      setPhotos((list) => [...list, { fileId: stored.id, name: stored.name }]);
-    } catch (error) {
-      void message.error(errorText(error));
-    } finally {
-      setUploading(false);
-    }
-  };
   return (
     <Modal open title={t('publishing.requestTitle', { title: item.title })} onCancel={onClose} onOk={() => form.submit()} okText={t('publishing.submit')} okButtonProps={{ loading: save.isPending, 'data-testid': 'publication-submit' } as ButtonProps} width={640} destroyOnHidden>
       <Typography.Paragraph type="secondary">{t('publishing.privacy')}</Typography.Paragraph>
@@ -201,19 +188,14 @@ function RequestModal({ item, onClose }: { item: Item; onClose: () => void }) {
                 </Button>
               </Space>
             ))}
-            <Upload
-              accept=".jpg,.jpeg,.png"
-              showUploadList={false}
-              beforeUpload={(file) => {
-                void upload(file);
-                return false;
-              }}
+            <ImageUploadButton
+              unitId={item.unitId}
+              onUploaded={(stored) => setPhotos((list) => [...list, { fileId: stored.id, name: stored.name }])}
               disabled={photos.length >= 9}
+              data-testid="publication-photo-upload"
             >
-              <Button loading={uploading} data-testid="publication-photo-upload">
-                {t('publishing.addPhoto')}
-              </Button>
-            </Upload>
+              {t('publishing.addPhoto')}
+            </ImageUploadButton>
           </Space>
         </Form.Item>
         <Form.List name="mediaLinks">
