@@ -156,6 +156,22 @@ describe('the public column', () => {
     expect(await list('unitType=university_association')).toEqual([]);
   });
 
+  it('filters online and offline activities by what the place says', async () => {
+    const list = async (query: string) => (await pub.get(`${column}/activities?${query}`)).json();
+    await t.db.updateTable('activities').set({ place: '线上直播（南京科技馆演播厅）' }).where('id', '=', ids.zuimei).execute();
+    try {
+      expect(titles(await list('format=online'))).toEqual(['最美科技工作者宣讲会']);
+      expect(titles(await list('format=offline')).sort()).toEqual(['“百年回望”科普宣传周', '科技志愿服务进社区'].sort());
+      expect((await list('format=offline&phase=p2')).total).toBe(0);
+      expect((await list('')).items.find((c: { id: number }) => c.id === ids.zuimei).format).toBe('online');
+      const bad = await pub.get(`${column}/activities?format=hybrid`);
+      expect(bad.statusCode).toBe(422);
+      expect(bad.json().errors[0].field).toBe('format');
+    } finally {
+      await t.db.updateTable('activities').set({ place: '南京科技馆' }).where('id', '=', ids.zuimei).execute();
+    }
+  });
+
   it('features on the home what an announced round awarded, then what was recommended upward', async () => {
     expect((await pub.get(column)).json()).toMatchObject({ featured: [], commendations: [] });
     await t.db.insertInto('recommendations').values({ activity_id: ids.zhiyuan, task_id: sc.taskId, from_unit_id: sc.s.nanjing.id, to_unit_id: sc.s.jiangsu.id, reason: '服务群众成效显著' }).execute();

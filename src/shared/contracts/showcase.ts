@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { activityFormats } from '../domain/activity-format';
 import { publicationStatuses } from '../domain/showcase';
 import { unitTypes } from '../domain/units';
 import { publicArticleCard } from './articles';
@@ -94,6 +95,7 @@ export const publicActivityCard = z.object({
   startDate: z.string().nullable(),
   endDate: z.string().nullable(),
   place: z.string().nullable(),
+  format: z.enum(activityFormats),
   excerpt: z.string(),
   photo: z.string().nullable(),
   /** `srcset` values of the photo's resized copies (480, 960, 1600 px wide), per format. */
@@ -138,6 +140,8 @@ export const publicListQuery = z.object({
   to: z.iso.date().optional(),
   /** The publishing unit's type (高校科协, 学会 …). */
   unitType: z.enum(unitTypes).optional(),
+  /** 线上 or 线下, as read from the place. */
+  format: z.enum(activityFormats).optional(),
   page: z.coerce.number().int().min(1).max(1000).default(1),
   pageSize: z.coerce.number().int().min(1).max(50).default(12),
 });
@@ -175,6 +179,7 @@ export const publicActivityView = z.object({
 export const publicColumnsView = z.array(z.object({ unitId: z.number().int(), unitName: z.string(), years: z.array(z.number().int()) }));
 
 export type PublicationBody = z.infer<typeof publicationBody>;
+export type PublicListQuery = z.infer<typeof publicListQuery>;
 export type PublicationView = z.infer<typeof publicationView>;
 export type MyActivitiesView = z.infer<typeof myActivitiesView>;
 export type PublicColumnView = z.infer<typeof publicColumnView>;

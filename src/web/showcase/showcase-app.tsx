@@ -3,6 +3,7 @@ import type { PublicActivityCard, PublicActivityView, PublicColumnView, PublicLi
 import type { PublicSignupView } from '../../shared/contracts/signups';
 import type { PublicArticleCard, PublicArticleView } from '../../shared/contracts/articles';
 import { codePattern, normaliseCode } from '../../shared/domain/signups';
+import { activityFormats } from '../../shared/domain/activity-format';
 import { unitTypes } from '../../shared/domain/units';
 import { textsFor, type ShowcaseLanguage, type TextKey } from './texts';
 
@@ -173,7 +174,7 @@ function Columns({ t, language, follow }: { t: T; language: ShowcaseLanguage; fo
   );
 }
 
-const filterKeys = ['q', 'module', 'phase', 'region', 'unitType', 'from', 'to', 'page'] as const;
+const filterKeys = ['q', 'module', 'phase', 'region', 'unitType', 'format', 'from', 'to', 'page'] as const;
 type Filters = Partial<Record<(typeof filterKeys)[number], string>>;
 
 function filtersOf(search: string): Filters {
@@ -280,7 +281,7 @@ function Column({ t, language, unitId, year, search, follow, refresh }: { t: T; 
           <h2>{t('featured')}</h2>
           <ul className="hj-sc-list">
             {column.featured.map((card) => (
-              <Card key={card.id} card={card} language={language} follow={follow} badge={card.award ?? t(`badge_${card.badge}`)} />
+              <Card key={card.id} t={t} card={card} language={language} follow={follow} badge={card.award ?? t(`badge_${card.badge}`)} />
             ))}
           </ul>
         </section>
@@ -352,6 +353,14 @@ function Column({ t, language, unitId, year, search, follow, refresh }: { t: T; 
               </option>
             ))}
           </select>
+          <select value={draft.format ?? ''} onChange={set('format')} aria-label={t('allFormats')} data-testid="showcase-format">
+            <option value="">{t('allFormats')}</option>
+            {activityFormats.map((format) => (
+              <option key={format} value={format}>
+                {t(`format_${format}`)}
+              </option>
+            ))}
+          </select>
           <input value={draft.region ?? ''} onChange={set('region')} placeholder={t('regionPlaceholder')} aria-label={t('region')} inputMode="numeric" maxLength={6} data-testid="showcase-region" />
         </div>
         <div className="hj-sc-row">
@@ -378,7 +387,7 @@ function Column({ t, language, unitId, year, search, follow, refresh }: { t: T; 
           </p>
           <ul className="hj-sc-list">
             {list.data.items.map((card) => (
-              <Card key={card.id} card={card} language={language} follow={follow} />
+              <Card key={card.id} t={t} card={card} language={language} follow={follow} />
             ))}
           </ul>
           {pages > 1 && (
@@ -420,7 +429,7 @@ function Column({ t, language, unitId, year, search, follow, refresh }: { t: T; 
   );
 }
 
-function Card({ card, language, follow, badge }: { card: PublicActivityCard; language: ShowcaseLanguage; follow: Follow; badge?: string }) {
+function Card({ t, card, language, follow, badge }: { t: T; card: PublicActivityCard; language: ShowcaseLanguage; follow: Follow; badge?: string }) {
   return (
     <li className="hj-sc-item" data-testid="showcase-card" data-activity-id={card.id}>
       <a href={`/showcase/activities/${card.id}`} onClick={follow} className="hj-sc-item-link">
@@ -448,6 +457,11 @@ function Card({ card, language, follow, badge }: { card: PublicActivityCard; lan
                 {m.name}
               </span>
             ))}
+            {card.format === 'online' && (
+              <span className="hj-sc-tag" data-testid="card-format">
+                {t('format_online')}
+              </span>
+            )}
           </span>
           <span className="hj-sc-muted">
             {card.unitName} · {dateRange(card.startDate, card.endDate, language)}

@@ -4,6 +4,7 @@ import type { CampaignModule, CampaignPhase } from '../../db/schema';
 import { mayRequestPublication } from '../../../shared/domain/showcase';
 import { currentPhaseId } from '../../../shared/domain/showcase';
 import { shownScale } from '../../../shared/domain/signups';
+import { activityFormatOf } from '../../../shared/domain/activity-format';
 import { srcsets } from './photo-variants';
 import type { PublicationDetailRow, PublishedCardRow } from './repository';
 
@@ -64,6 +65,7 @@ export function presentCard(row: PublishedCardRow, modules: readonly CampaignMod
     startDate: row.start_date,
     endDate: row.end_date,
     place: row.place,
+    format: activityFormatOf(row.place),
     excerpt: excerpt(row.description),
     photo: row.photo ? photoUrl(row.photo) : null,
     photoSrcset: row.photo ? srcsets(photoUrl(row.photo)) : null,

@@ -1,4 +1,5 @@
 import { sql, type Selectable } from 'kysely';
+import { onlinePlacePattern, type ActivityFormat } from '../../../shared/domain/activity-format';
 import type { DbOrTx } from '../../db/database';
 import type { ShowcasePublicationsTable } from '../../db/schema';
 
@@ -345,6 +346,7 @@ export interface PublicFilters {
   from?: string | undefined;
   to?: string | undefined;
   unitType?: string | undefined;
+  format?: ActivityFormat | undefined;
   /** A tsquery literal from searchQueryLiteral. */
   tsquery?: string | undefined;
   page: number;
@@ -378,6 +380,7 @@ export async function listPublished(db: DbOrTx, filters: PublicFilters) {
   if (filters.phase) query = query.where('a.phase_id', '=', filters.phase);
   if (filters.regionPath) query = query.where('u.path', 'like', `${filters.regionPath}%`);
   if (filters.unitType) query = query.where('u.type', '=', filters.unitType as 'regional_association');
+  if (filters.format) query = query.where(sql<boolean>`(coalesce(a.place, '') ~ ${onlinePlacePattern}) = ${filters.format === 'online'}`);
   // Activities overlapping the range.
   if (filters.from) query = query.where(sql<boolean>`coalesce(a.end_date, a.start_date) >= ${filters.from}::date`);
   if (filters.to) query = query.where(sql<boolean>`a.start_date <= ${filters.to}::date`);

@@ -1,5 +1,5 @@
 import { can, isSystemAdmin, scopeOf, type Actor } from '../../../shared/domain/access';
-import type { PublicationBody } from '../../../shared/contracts/showcase';
+import type { PublicationBody, PublicListQuery } from '../../../shared/contracts/showcase';
 import { searchQueryLiteral, searchVectorLiteral } from '../../../shared/domain/bigram-search';
 import { chinaDateOf } from '../../../shared/domain/deadlines';
 import { findPersonalData, type PersonalDataKind } from '../../../shared/domain/personal-data';
@@ -268,7 +268,7 @@ export async function publicList(
   db: DbOrTx,
   unitId: number,
   year: number,
-  query: { q?: string | undefined; module?: string | undefined; phase?: string | undefined; region?: string | undefined; from?: string | undefined; to?: string | undefined; unitType?: string | undefined; page: number; pageSize: number },
+  query: PublicListQuery,
 ) {
   const column = await repo.findColumn(db, unitId, year);
   if (!column) throw notFound();
@@ -279,7 +279,19 @@ export async function publicList(
     regionPath ??= '/none/';
   }
   const tsquery = query.q ? (searchQueryLiteral(query.q) ?? undefined) : undefined;
-  const { rows, total } = await repo.listPublished(db, { campaignId: column.id, module: query.module, phase: query.phase, regionPath, from: query.from, to: query.to, unitType: query.unitType, tsquery, page: query.page, pageSize: query.pageSize });
+  const { rows, total } = await repo.listPublished(db, {
+    campaignId: column.id,
+    module: query.module,
+    phase: query.phase,
+    from: query.from,
+    to: query.to,
+    unitType: query.unitType,
+    format: query.format,
+    page: query.page,
+    pageSize: query.pageSize,
+    regionPath,
+    tsquery,
+  });
   return { column, rows, total };
 }
 

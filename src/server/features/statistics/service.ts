@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { can, type Actor } from '../../../shared/domain/access';
+import { onlinePlacePattern } from '../../../shared/domain/activity-format';
 import { unitTypeLabels } from '../../../shared/i18n/messages';
 import type { Db } from '../../db/database';
 import { forbidden, notFound } from '../../errors';
@@ -8,7 +9,6 @@ import { loadVisibleUnit } from '../units/service';
 
 /** Activities counted: the campaign's, submitted (not drafts, not withdrawn), within the viewer's unit. */
 const submittedStatuses = ['submitted', 'returned', 'accepted'] as const;
-const onlinePattern = '(线上|网络|直播|云端|在线|视频会议)';
 
 async function scope(db: Db, actor: Actor, campaignId: number, unitId: number | undefined) {
   const campaign = await loadReadableCampaign(db, actor, campaignId);
@@ -40,7 +40,7 @@ export async function campaignStatistics(db: Db, actor: Actor, campaignId: numbe
     base().select(['a.phase_id as key', sql<number>`count(*)::int`.as('count')]).groupBy('a.phase_id').execute(),
     base().select([sql<string>`unnest(a.target_groups)`.as('key')]).execute(),
     base().select(['u.type as key', sql<number>`count(*)::int`.as('count')]).groupBy('u.type').execute(),
-    base().select([sql<string>`case when coalesce(a.place, '') ~ ${onlinePattern} then 'online' else 'offline' end`.as('key'), sql<number>`count(*)::int`.as('count')]).groupBy(sql`1`).execute(),
+    base().select([sql<string>`case when coalesce(a.place, '') ~ ${onlinePlacePattern} then 'online' else 'offline' end`.as('key'), sql<number>`count(*)::int`.as('count')]).groupBy(sql`1`).execute(),
     db
       .selectFrom('submissions as s')
       .innerJoin('collection_tasks as t', 't.id', 's.task_id')
