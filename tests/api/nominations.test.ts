@@ -129,8 +129,14 @@ describe('the persons evaluated and shown in the public gallery', () => {
   let roundId = 0;
 
   it('takes the submitted persons as candidates once, however often proposed', async () => {
+    // The round belongs to 江苏's 2027 campaign, so its gallery is linked from the public column.
+    const jiangsuId = (await regionalUnit(t.db, '32')).id;
+    const template = (await province.post('/api/v1/campaigns/template', { unitId: jiangsuId, year: 2027 })).json();
+    const campaign = await province.post('/api/v1/campaigns', { ...template, theme: '弘扬科学家精神' });
+    expect(campaign.statusCode, campaign.body).toBe(201);
     const created = await province.post('/api/v1/evaluation-rounds', {
-      unitId: (await regionalUnit(t.db, '32')).id,
+      unitId: jiangsuId,
+      campaignId: campaign.json().id,
       title: '2027年江苏“最美科技工作者”评选',
       sourceTaskId: taskId,
       categories: [{ name: '最美科技工作者', kind: 'person', places: 1 }],
@@ -165,12 +171,15 @@ describe('the persons evaluated and shown in the public gallery', () => {
     expect((await province.put(`/api/v1/evaluation-rounds/${roundId}/decision`, { categoryId: await categoryId(), candidateIds: [ranking[0].candidateId] })).statusCode).toBe(200);
 
     expect((await anonymous(t.app).get(`/api/v1/public/gallery/${roundId}`)).statusCode).toBe(404);
+    expect((await anonymous(t.app).get(`/api/v1/public/showcase/${(await regionalUnit(t.db, '32')).id}/2027`)).json().galleries).toEqual([]);
     await province.post(`/api/v1/evaluation-rounds/${roundId}/stage`, { to: 'publicity' });
     const publicity = (await anonymous(t.app).get(`/api/v1/public/publicity/${roundId}`)).json();
     expect(publicity.categories[0].candidates.map((c: { title: string }) => c.title)).toEqual(['李华']);
     await t.db.updateTable('evaluation_rounds').set({ publicity_ends_at: new Date(Date.now() - 1000) }).where('id', '=', roundId).execute();
     expect((await province.post(`/api/v1/evaluation-rounds/${roundId}/stage`, { to: 'announced' })).json().stage).toBe('announced');
 
+    const column = (await anonymous(t.app).get(`/api/v1/public/showcase/${(await regionalUnit(t.db, '32')).id}/2027`)).json();
+    expect(column.galleries).toEqual([{ roundId, title: '2027年江苏“最美科技工作者”评选', persons: 1 }]);
     const gallery = await anonymous(t.app).get(`/api/v1/public/gallery/${roundId}`);
     expect(gallery.statusCode).toBe(200);
     expect(gallery.json().persons).toEqual([

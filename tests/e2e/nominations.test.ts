@@ -90,9 +90,12 @@ describe.skipIf(!browserAvailable())('nominating a 最美科技工作者 in the 
     const jiangsu = await regionalUnit(h.t.db, '32');
     const reviewer = await createUser(h.t.db, (await regionalUnit(h.t.db, '3205')).id, ['reviewer']);
     const expert = await signIn(h.t.app, reviewer.username, reviewer.password);
+    const template = (await province.post('/api/v1/campaigns/template', { unitId: jiangsu.id, year: 2027 })).json();
+    const campaign = (await province.post('/api/v1/campaigns', { ...template, theme: '弘扬科学家精神' })).json();
     const round = (
       await province.post('/api/v1/evaluation-rounds', {
         unitId: jiangsu.id,
+        campaignId: campaign.id,
         title: '2027年江苏“最美科技工作者”评选',
         sourceTaskId: taskId,
         categories: [{ name: '最美科技工作者', kind: 'person', places: 1 }],
@@ -115,7 +118,10 @@ describe.skipIf(!browserAvailable())('nominating a 最美科技工作者 in the 
     expect((await province.post(`/api/v1/evaluation-rounds/${round.id}/stage`, { to: 'announced' })).json().stage).toBe('announced');
 
     const page = await h.newPage({ viewport: { width: 375, height: 812 } });
-    await page.goto(`/gallery/${round.id}`);
+    // From the column home of 江苏 2027, as a visitor finds it.
+    await page.goto(`/showcase/${jiangsu.id}/2027`);
+    await page.getByTestId('column-gallery-link').click();
+    await page.waitForURL(`**/gallery/${round.id}`);
     const person = page.getByTestId('gallery-person');
     await expect.poll(() => person.count()).toBe(1);
     await expect.poll(() => person.innerText()).toMatch(/李华[\s\S]*南京大学 · 教授 · 材料科学[\s\S]*科普工作/);

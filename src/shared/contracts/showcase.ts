@@ -122,6 +122,8 @@ export const publicColumnView = z.object({
     }),
   ),
   featured: z.array(publicActivityCard.extend({ badge: z.enum(['awarded', 'recommended']), award: z.string().nullable() })),
+  /** 最美科技工作者风采: the column's announced rounds that selected persons, each a gallery page (/gallery/:roundId). */
+  galleries: z.array(z.object({ roundId: z.number().int(), title: z.string(), persons: z.number().int() })),
   /** The latest published articles (news, 倡议书, letters, posters, videos). */
   articles: z.array(publicArticleCard),
   years: z.array(z.number().int()),

@@ -313,6 +313,22 @@ function Column({ t, language, unitId, year, search, follow, refresh }: { t: T; 
           ))}
         </section>
       )}
+      {column.galleries.length > 0 && (
+        <section className="hj-sc-card" data-testid="column-galleries">
+          <h2>{t('galleries')}</h2>
+          <ul className="hj-sc-links">
+            {column.galleries.map((g) => (
+              <li key={g.roundId}>
+                {/* The gallery is its own light page, not a route of this one. */}
+                <a href={`/gallery/${g.roundId}`} data-testid="column-gallery-link">
+                  {g.title}
+                </a>{' '}
+                <span className="hj-sc-muted">{t('galleryPersons', { n: g.persons })}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {column.articles.length > 0 && (
         <section data-testid="column-articles">
           <h2>{t('articles')}</h2>

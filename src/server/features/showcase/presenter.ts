@@ -80,6 +80,7 @@ export function presentColumn(data: {
   latest: PublishedCardRow[];
   featured: (PublishedCardRow & { award: string | null; recommended: boolean })[];
   commendations: { round_id: number; round_title: string; category_id: number; category_name: string; kind: string; activity_id: number | null; activity_title: string | null; unit_name: string }[];
+  galleries: { id: number; title: string; persons: string }[];
   articles: PublicColumnView['articles'];
   years: number[];
   today: string;
@@ -105,6 +106,7 @@ export function presentColumn(data: {
     latest: data.latest.map((row) => presentCard(row, column.modules, column.phases)),
     featured: data.featured.map((row) => ({ ...presentCard(row, column.modules, column.phases), badge: row.award ? ('awarded' as const) : ('recommended' as const), award: row.award })),
     commendations: groupCommendations(data.commendations),
+    galleries: data.galleries.map((g) => ({ roundId: g.id, title: g.title, persons: Number(g.persons) })),
     articles: data.articles,
     years: data.years,
   };

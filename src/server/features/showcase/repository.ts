@@ -528,3 +528,19 @@ export async function listCommendations(db: DbOrTx, campaignId: number) {
     .orderBy('c.id')
     .execute();
 }
+
+/** The column's announced rounds that selected persons (最美科技工作者): each has a public gallery. */
+export async function listGalleries(db: DbOrTx, campaignId: number) {
+  return db
+    .selectFrom('evaluation_rounds as r')
+    .innerJoin('evaluation_categories as ec', 'ec.round_id', 'r.id')
+    .innerJoin('evaluation_candidates as c', 'c.category_id', 'ec.id')
+    .select(['r.id', 'r.title', sql<string>`count(*)`.as('persons')])
+    .where('r.campaign_id', '=', campaignId)
+    .where('r.stage', '=', 'announced')
+    .where('ec.kind', '=', 'person')
+    .where('c.selected', '=', true)
+    .groupBy(['r.id', 'r.title'])
+    .orderBy('r.id', 'desc')
+    .execute();
+}

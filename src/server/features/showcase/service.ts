@@ -253,15 +253,16 @@ export async function setModerators(db: Db, options: { actor: Actor; campaignId:
 export async function publicColumn(db: DbOrTx, unitId: number, year: number, now = new Date()) {
   const column = await repo.findColumn(db, unitId, year);
   if (!column) throw notFound();
-  const [{ figures, byPhase }, latest, years, articles, featured, commendations] = await Promise.all([
+  const [{ figures, byPhase }, latest, years, articles, featured, commendations, galleries] = await Promise.all([
     repo.columnFigures(db, column.id),
     repo.listPublished(db, { campaignId: column.id, page: 1, pageSize: 6 }),
     repo.yearsOfUnit(db, unitId),
     publicArticles(db, column.id, { page: 1, pageSize: 4 }),
     repo.listFeatured(db, column.id, 6),
     repo.listCommendations(db, column.id),
+    repo.listGalleries(db, column.id),
   ]);
-  return { column, figures, byPhase, latest: latest.rows, featured, commendations, articles: articles.rows.map(presentArticleCard), years, today: chinaDateOf(now) };
+  return { column, figures, byPhase, latest: latest.rows, featured, commendations, galleries, articles: articles.rows.map(presentArticleCard), years, today: chinaDateOf(now) };
 }
 
 export async function publicList(
