@@ -55,7 +55,7 @@ const expected = columns({
   idempotency_keys: ['key', 'user_id', 'scope', 'request_hash', 'status_code', 'response', 'created_at', 'completed_at'],
   submission_files: ['submission_id', 'file_id'],
   notifications: ['id', 'unit_id', 'kind', 'title', 'body', 'link', 'created_at', 'read_at', 'read_by'],
-  showcase_publications: ['id', 'activity_id', 'campaign_id', 'unit_id', 'status', 'description', 'media_links', 'requested_by', 'requested_at', 'decided_by', 'decided_at', 'decision_note', 'first_published_at', 'published_at', 'withdrawn_by', 'withdrawn_at', 'withdraw_reason', 'search_vector', 'version', 'created_at', 'updated_at'],
+  showcase_publications: ['id', 'activity_id', 'campaign_id', 'unit_id', 'status', 'description', 'media_links', 'requested_by', 'requested_at', 'decided_by', 'decided_at', 'decision_note', 'first_published_at', 'published_at', 'withdrawn_by', 'withdrawn_at', 'withdraw_reason', 'search_vector', 'version', 'created_at', 'updated_at', 'final_report'],
   showcase_photos: ['publication_id', 'file_id', 'caption', 'sort_order'],
   showcase_moderators: ['campaign_id', 'unit_id', 'added_by', 'added_at'],
   activity_signup_settings: ['activity_id', 'enabled', 'capacity', 'deadline', 'updated_by', 'version', 'created_at', 'updated_at'],

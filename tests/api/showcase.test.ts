@@ -123,6 +123,32 @@ describe('moderation', () => {
   });
 });
 
+describe('the final report (活动总结)', () => {
+  it('is added after the activity, checked for 字数 and personal data, and public once approved again', async () => {
+    const zuimei = publications.zuimei!;
+    const report = '宣讲会邀请三位最美科技工作者代表讲述扎根一线的故事，线上线下共一千二百余人参加。';
+    const tooLong = await ask(sc.clients.nanjing, ids.zuimei, { description: zuimeiText, finalReport: '科'.repeat(1001), version: zuimei.version });
+    expect(tooLong.statusCode).toBe(422);
+    expect(tooLong.json().errors).toEqual([expect.objectContaining({ field: 'finalReport', message: expect.stringContaining('1001') })]);
+    const personal = await ask(sc.clients.nanjing, ids.zuimei, { description: zuimeiText, finalReport: `${report}联系电话13900000000。`, version: zuimei.version });
+    expect(personal.json().errors[0].field).toBe('finalReport');
+    expect((await pub.get(`/api/v1/public/showcase/activities/${ids.zuimei}`)).json().finalReport).toBeNull();
+
+    const asked = await ask(sc.clients.nanjing, ids.zuimei, { description: zuimeiText, finalReport: report, version: zuimei.version });
+    expect(asked.statusCode, asked.body).toBe(200);
+    expect(asked.json()).toMatchObject({ status: 'pending', finalReport: report });
+    // A changed publication waits for moderation again: the report is not public before that.
+    expect((await pub.get(`/api/v1/public/showcase/activities/${ids.zuimei}`)).statusCode).toBe(404);
+    const approved = await sc.clients.province.post(`/api/v1/showcase/publications/${zuimei.id}/approve`, { version: asked.json().version });
+    expect(approved.statusCode, approved.body).toBe(200);
+    publications.zuimei = approved.json();
+    const page = (await pub.get(`/api/v1/public/showcase/activities/${ids.zuimei}`)).json();
+    expect(page.finalReport).toBe(report);
+    const found = (await pub.get(`${column}/activities?q=${encodeURIComponent('一千二百')}`)).json();
+    expect(found.items.map((i: { id: number }) => i.id)).toEqual([ids.zuimei]);
+  });
+});
+
 describe('the public column', () => {
   it('shows the campaign home: theme, phases, figures and the latest activities', async () => {
     const home = await pub.get(column);

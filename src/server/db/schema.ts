@@ -590,6 +590,8 @@ export interface ShowcasePublicationsTable {
   withdrawn_by: number | null;
   withdrawn_at: NullableTimestamp;
   withdraw_reason: string | null;
+  /** 活动总结, added after the activity; ≤ 1,000 字. */
+  final_report: string | null;
   /** A tsvector, written from src/shared/domain/bigram-search.ts with ::tsvector. */
   search_vector: ColumnType<string, string | undefined, string>;
   version: Generated<number>;

@@ -19,6 +19,8 @@ export const publicationBody = z.object({
   description: z.string().trim().min(10).max(3000),
   photos: z.array(z.object({ fileId: z.uuid(), caption: z.string().trim().max(100).optional() })).max(9).default([]),
   mediaLinks: z.array(mediaLink).max(10).default([]),
+  /** 活动总结, once the activity has taken place; ≤ 1,000 字 (checked on the server, counted as Word does). */
+  finalReport: z.string().trim().max(5000).optional(),
   /** The publication's version when changing one; absent when asking for the first time. */
   version: z.number().int().positive().optional(),
 });
@@ -39,6 +41,7 @@ export const publicationView = z.object({
   description: z.string(),
   photos: z.array(z.object({ fileId: z.string(), name: z.string(), caption: z.string().nullable() })),
   mediaLinks: z.array(mediaLink),
+  finalReport: z.string().nullable(),
   requestedAt: z.string(),
   decidedAt: z.string().nullable(),
   decisionNote: z.string().nullable(),
@@ -170,6 +173,8 @@ export const publicActivityView = z.object({
   /** `url` is the original as uploaded; `srcset` its resized copies without metadata, per format. */
   photos: z.array(z.object({ url: z.string(), caption: z.string().nullable(), srcset: z.object({ jpeg: z.string(), webp: z.string() }) })),
   mediaLinks: z.array(mediaLink),
+  /** 活动总结, once the unit has added it and it was approved with the publication. */
+  finalReport: z.string().nullable(),
   /** Participants: the reported scale, never below the people checked in (null when neither). */
   scale: z.number().int().nullable(),
   /** Sign-up (places, counts, deadline) when the activity takes sign-ups. */

@@ -5,6 +5,9 @@ import { can, isSystemAdmin, type Actor } from './access';
  * for publication, its upper unit (a campaign manager above it) or a moderator configured for the
  * column approves (审核) or rejects; approval and withdrawal take effect at once.
  */
+/** The highlight-activity report the seeds ask for after an activity: at most 1,000 字 (counted as Word does). */
+export const finalReportWordLimit = 1000;
+
 export const publicationStatuses = ['pending', 'approved', 'rejected', 'withdrawn'] as const;
 export type PublicationStatus = (typeof publicationStatuses)[number];
 export type PublicationAction = 'request' | 'approve' | 'reject' | 'withdraw';

@@ -542,6 +542,14 @@ function Activity({ t, language, id, follow, refresh }: { t: T; language: Showca
           ))}
         </section>
       )}
+      {a.finalReport && (
+        <section className="hj-sc-text" data-testid="activity-final-report">
+          <h2>{t('finalReport')}</h2>
+          {a.finalReport.split(/\n+/).map((paragraph, i) => (
+            <p key={i}>{paragraph}</p>
+          ))}
+        </section>
+      )}
       {a.signup && <SignupForm t={t} language={language} activityId={a.id} signup={a.signup} refresh={refresh} />}
       {a.mediaLinks.length > 0 && (
         <section>

@@ -33,6 +33,7 @@ export function presentPublication(
     description: row.description,
     photos: photos.filter((p) => p.publication_id === row.id).map((p) => ({ fileId: p.file_id, name: p.original_name, caption: p.caption })),
     mediaLinks: row.media_links,
+    finalReport: row.final_report,
     requestedAt: row.requested_at.toISOString(),
     decidedAt: iso(row.decided_at),
     decisionNote: row.decision_note,
@@ -126,6 +127,7 @@ export function presentPublicActivity(
     scale: number | null;
     description: string;
     media_links: PublicActivityView['mediaLinks'];
+    final_report: string | null;
     published_at: Date | null;
     unit_name: string;
     column_unit_id: number;
@@ -152,6 +154,7 @@ export function presentPublicActivity(
     description: row.description,
     photos: photos.map((p) => ({ url: photoUrl(p.file_id), caption: p.caption, srcset: srcsets(photoUrl(p.file_id)) })),
     mediaLinks: row.media_links.map((l) => ({ kind: l.kind, title: l.title, url: l.url })),
+    finalReport: row.final_report,
     scale: shownScale(row.scale, signup.checkedIn),
     signup: signup.info,
     publishedAt: (row.published_at ?? new Date(0)).toISOString(),

@@ -38,6 +38,7 @@ const publicationColumns = [
   'p.status',
   'p.description',
   'p.media_links',
+  'p.final_report',
   'p.requested_at',
   'p.decided_at',
   'p.decision_note',
@@ -86,7 +87,7 @@ export async function photosOf(db: DbOrTx, publicationIds: number[]) {
 
 export async function insertPublication(
   db: DbOrTx,
-  row: { activityId: number; campaignId: number; unitId: number; description: string; mediaLinks: unknown[]; requestedBy: number | null; searchVector: string },
+  row: { activityId: number; campaignId: number; unitId: number; description: string; mediaLinks: unknown[]; finalReport: string | null; requestedBy: number | null; searchVector: string },
 ): Promise<number> {
   const inserted = await db
     .insertInto('showcase_publications')
@@ -96,6 +97,7 @@ export async function insertPublication(
       unit_id: row.unitId,
       description: row.description,
       media_links: JSON.stringify(row.mediaLinks),
+      final_report: row.finalReport,
       requested_by: row.requestedBy,
       search_vector: sql<string>`${row.searchVector}::tsvector`,
     })
@@ -107,7 +109,7 @@ export async function insertPublication(
 export async function updateRequest(
   db: DbOrTx,
   id: number,
-  row: { description: string; mediaLinks: unknown[]; requestedBy: number | null; searchVector: string; now: Date },
+  row: { description: string; mediaLinks: unknown[]; finalReport: string | null; requestedBy: number | null; searchVector: string; now: Date },
 ) {
   await db
     .updateTable('showcase_publications')
@@ -115,6 +117,7 @@ export async function updateRequest(
       status: 'pending',
       description: row.description,
       media_links: JSON.stringify(row.mediaLinks),
+      final_report: row.finalReport,
       requested_by: row.requestedBy,
       requested_at: row.now,
       decided_by: null,
@@ -422,6 +425,7 @@ export async function findPublished(db: DbOrTx, activityId: number) {
       'a.scale',
       'p.description',
       'p.media_links',
+      'p.final_report',
       'p.published_at',
       'u.short_name as unit_name',
       'c.unit_id as column_unit_id',

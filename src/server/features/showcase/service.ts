@@ -3,7 +3,8 @@ import type { PublicationBody, PublicListQuery } from '../../../shared/contracts
 import { searchQueryLiteral, searchVectorLiteral } from '../../../shared/domain/bigram-search';
 import { chinaDateOf } from '../../../shared/domain/deadlines';
 import { findPersonalData, type PersonalDataKind } from '../../../shared/domain/personal-data';
-import { isSafePublicUrl, mayModerate, mayRequestPublication, nextPublicationStatus, type PublicationAction, type PublicationStatus } from '../../../shared/domain/showcase';
+import { countWords } from '../../../shared/domain/word-count';
+import { finalReportWordLimit, isSafePublicUrl, mayModerate, mayRequestPublication, nextPublicationStatus, type PublicationAction, type PublicationStatus } from '../../../shared/domain/showcase';
 import { isInSubtree } from '../../../shared/domain/units';
 import type { Db, DbOrTx } from '../../db/database';
 import { AppError, forbidden, invalidFields, notFound, staleVersion, type FieldError } from '../../errors';
@@ -72,9 +73,12 @@ export async function requestPublication(db: Db, options: { actor: Actor; activi
     ['organiser', activity.organiser],
     ['place', activity.place],
     ['description', input.description],
+    ['finalReport', input.finalReport],
     ...input.mediaLinks.map((l, i) => [`mediaLinks.${i}.title`, l.title] as [string, string]),
     ...input.photos.map((p, i) => [`photos.${i}.caption`, p.caption] as [string, string | undefined]),
   ]);
+  const reportWords = input.finalReport ? countWords(input.finalReport) : 0;
+  if (reportWords > finalReportWordLimit) errors.push({ field: 'finalReport', code: 'too_many_words', params: { max: finalReportWordLimit, count: reportWords } });
   input.mediaLinks.forEach((link, i) => {
     if (!isSafePublicUrl(link.url)) errors.push({ field: `mediaLinks.${i}.url`, code: 'unsafe_url' });
   });
@@ -92,7 +96,9 @@ export async function requestPublication(db: Db, options: { actor: Actor; activi
   const searchVector = searchVectorLiteral([
     { text: activity.title, weight: 'A' },
     { text: input.description, weight: 'B' },
+    { text: input.finalReport ?? '', weight: 'C' },
   ]);
+  const finalReport = input.finalReport || null;
   const photos = input.photos.map((p) => ({ fileId: p.fileId, caption: p.caption?.trim() || null }));
   const requestedBy = actor.userId || null;
   return db.transaction().execute(async (trx) => {
@@ -100,12 +106,12 @@ export async function requestPublication(db: Db, options: { actor: Actor; activi
     if (id === null) {
       if (input.version !== undefined) throw staleVersion();
       assertTransition(null, 'request');
-      id = await repo.insertPublication(trx, { activityId: activity.id, campaignId, unitId: activity.unit_id, description: input.description, mediaLinks: input.mediaLinks, requestedBy, searchVector });
+      id = await repo.insertPublication(trx, { activityId: activity.id, campaignId, unitId: activity.unit_id, description: input.description, mediaLinks: input.mediaLinks, finalReport, requestedBy, searchVector });
     } else {
       const current = await trx.selectFrom('showcase_publications').select(['status', 'version']).where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
       if (input.version !== current.version) throw staleVersion();
       assertTransition(current.status, 'request');
-      await repo.updateRequest(trx, id, { description: input.description, mediaLinks: input.mediaLinks, requestedBy, searchVector, now: new Date() });
+      await repo.updateRequest(trx, id, { description: input.description, mediaLinks: input.mediaLinks, finalReport, requestedBy, searchVector, now: new Date() });
     }
     await repo.replacePhotos(trx, id, photos);
     await insertAuditEntry(trx, {
@@ -115,7 +121,7 @@ export async function requestPublication(db: Db, options: { actor: Actor; activi
       targetType: 'showcase_publication',
       targetId: id,
       ip: options.client.ip,
-      details: { activityId: activity.id, photos: photos.length, links: input.mediaLinks.length, previous: activity.publication_status },
+      details: { activityId: activity.id, photos: photos.length, links: input.mediaLinks.length, finalReport: finalReport !== null, previous: activity.publication_status },
     });
     const unitPath = activity.unit_path;
     const parentId = unitPath.split('/').filter(Boolean).map(Number).at(-2);

@@ -10,6 +10,8 @@ import { ForbiddenResult } from '../../components/status-pages';
 import { useErrorText } from '../../lib/errors';
 import { hasAnyRole, submitterRoles, useRequiredSession } from '../../session/session';
 import { ImageUploadButton } from '../../components/image-upload-button';
+import { finalReportWordLimit } from '../../../shared/domain/showcase';
+import { countWords } from '../../../shared/domain/word-count';
 
 type Item = MyActivitiesView['items'][number];
 export const statusColors: Record<string, string> = { pending: 'processing', approved: 'success', rejected: 'error', withdrawn: 'default' };
@@ -125,6 +127,7 @@ export function WithdrawButton({ publicationId, version }: { publicationId: numb
 
 interface RequestForm {
   description: string;
+  finalReport?: string;
   mediaLinks: { kind: 'video' | 'livestream' | 'coverage'; title: string; url: string }[];
 }
 
@@ -135,6 +138,7 @@ function RequestModal({ item, onClose }: { item: Item; onClose: () => void }) {
   const queryClient = useQueryClient();
   const [form] = Form.useForm<RequestForm>();
   const [photos, setPhotos] = useState<{ fileId: string; name: string }[]>([]);
+  const reportWords = countWords(Form.useWatch('finalReport', form) ?? '');
   const existing = useQuery({
     queryKey: ['showcase', 'publication', item.publication?.id],
     queryFn: () => api.get<PublicationView>(`/showcase/publications/${item.publication!.id}`),
@@ -143,13 +147,14 @@ function RequestModal({ item, onClose }: { item: Item; onClose: () => void }) {
   const [loadedFor, setLoadedFor] = useState<number | null>(null);
   if (existing.data && loadedFor !== existing.data.id) {
     setLoadedFor(existing.data.id);
-    form.setFieldsValue({ description: existing.data.description, mediaLinks: existing.data.mediaLinks });
+    form.setFieldsValue({ description: existing.data.description, finalReport: existing.data.finalReport ?? '', mediaLinks: existing.data.mediaLinks });
     setPhotos(existing.data.photos.map((p) => ({ fileId: p.fileId, name: p.name })));
   }
   const save = useMutation({
     mutationFn: (values: RequestForm) => {
       const body: PublicationBody = {
         description: values.description,
+        ...(values.finalReport?.trim() ? { finalReport: values.finalReport } : {}),
         photos: photos.map((p) => ({ fileId: p.fileId })),
         mediaLinks: values.mediaLinks ?? [],
         ...(existing.data ? { version: existing.data.version } : {}),
@@ -165,7 +170,7 @@ function RequestModal({ item, onClose }: { item: Item; onClose: () => void }) {
       if (error instanceof ApiError && error.problem?.errors) {
         form.setFields(
           error.problem.errors
-            .filter((e) => e.field === 'description' || e.field.startsWith('mediaLinks.'))
+            .filter((e) => e.field === 'description' || e.field === 'finalReport' || e.field.startsWith('mediaLinks.'))
             .map((e) => ({ name: e.field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)) as FieldData<RequestForm>['name'], errors: [e.message] })),
         );
       }
@@ -223,6 +228,17 @@ function RequestModal({ item, onClose }: { item: Item; onClose: () => void }) {
             </Form.Item>
           )}
         </Form.List>
+        <Form.Item
+          name="finalReport"
+          label={t('publishing.finalReport')}
+          extra={
+            <span data-testid="publication-final-report-words" style={reportWords > finalReportWordLimit ? { color: '#cf1322' } : undefined}>
+              {t('publishing.finalReportHint', { count: reportWords, max: finalReportWordLimit })}
+            </span>
+          }
+        >
+          <Input.TextArea rows={5} data-testid="publication-final-report" />
+        </Form.Item>
       </Form>
       {save.error && <Alert type="error" showIcon message={errorText(save.error)} data-testid="publication-error" />}
     </Modal>

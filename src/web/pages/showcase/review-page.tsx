@@ -71,6 +71,12 @@ function ReviewItem({ publication: p }: { publication: PublicationView }) {
           <Tag color={statusColors[p.status]}>{t(`publishing.statuses.${p.status}`)}</Tag>
         </Space>
         <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}>{p.description}</Typography.Paragraph>
+        {p.finalReport && (
+          <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }} data-testid="review-final-report">
+            <Typography.Text strong>{t('publishing.finalReport')}：</Typography.Text>
+            {p.finalReport}
+          </Typography.Paragraph>
+        )}
         {p.photos.length > 0 && (
           <Image.PreviewGroup>
             <Space wrap>
