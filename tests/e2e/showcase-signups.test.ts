@@ -1,7 +1,12 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPersonalData } from '../../src/shared/domain/personal-data';
-import { browserAvailable, signInThroughUi, startBrowserHarness, type BrowserHarness } from '../support/browser';
+import { browserAvailable, launchChromium, signInThroughUi, startBrowserHarness, type BrowserHarness } from '../support/browser';
+import { writeQrVideo } from '../support/qr-video';
+import { anonymous } from '../support/test-app';
 import { showcaseScenario } from '../support/showcase-scenario';
 
 /**
@@ -123,5 +128,40 @@ describe.skipIf(!browserAvailable())('sign-ups and check-in', () => {
       expect(findPersonalData(body)).toBeNull();
       for (const planted of ['李雷', '韩梅梅', '13900000001', '13900000002']) expect(body).not.toContain(planted);
     }
+  });
+
+  it('the organiser checks in with the camera: the attendee holds up the QR code', async () => {
+    const settings = (await sc.clients.nanjing.get(`/api/v1/showcase/activities/${kepuId}/signups`)).json().settings;
+    const widened = await sc.clients.nanjing.put(`/api/v1/showcase/activities/${kepuId}/signup-settings`, { enabled: true, capacity: 2, deadline: settings.deadline, version: settings.version });
+    expect(widened.statusCode, widened.body).toBe(200);
+    const signed = await anonymous(h.t.app).post(`/api/v1/public/showcase/activities/${kepuId}/signups`, { attendeeName: '张伟', mobile: '13900000003' });
+    expect(signed.json().status).toBe('confirmed');
+    const code = signed.json().code as string;
+
+    // Chromium's fake camera shows the attendee's phone screen: the QR code of the sign-up code.
+    const video = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'huiju-camera-')), 'qr.y4m');
+    writeQrVideo(video, code);
+    const browser = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+    try {
+      const context = await browser.newContext({ baseURL: h.baseUrl, locale: 'zh-CN', permissions: ['camera'] });
+      const page = await context.newPage();
+      await signInThroughUi(page, sc.s.people.nanjing.username, sc.s.people.nanjing.password);
+      // At the door the organiser holds a phone.
+      await page.setViewportSize(phone);
+      await page.goto(`/publishing/activities/${kepuId}/signups`);
+      await page.getByTestId('camera-open').click();
+      await expect.poll(() => page.getByTestId('checkin-result').innerText()).toContain('张伟 签到成功');
+      // Held in front of the camera a while longer, the same code is not checked in again.
+      await page.waitForTimeout(1500);
+      expect(await page.getByTestId('checkin-result').innerText()).toContain('张伟 签到成功');
+      await page.getByTestId('camera-close').click();
+      await expect.poll(() => page.getByTestId('camera-video').count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
+    const row = await h.t.db.selectFrom('activity_signups').select(['id', 'checked_in_at']).where('code', '=', code).executeTakeFirstOrThrow();
+    expect(row.checked_in_at).not.toBeNull();
+    const audits = await h.t.db.selectFrom('audit_log').select('id').where('action', '=', 'signup.check_in').where('target_id', '=', String(row.id)).execute();
+    expect(audits).toHaveLength(1);
   });
 });

@@ -27,12 +27,9 @@ export interface BrowserHarness {
   close(): Promise<void>;
 }
 
-/** A listening server on a fresh copy of the test database, and a headless Chromium. */
-export async function startBrowserHarness(): Promise<BrowserHarness> {
-  const t = await createTestApp({ serveWeb: true });
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  const baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
-  const browser = await chromium.launch({
+/** Debian's Chromium, headless, with the flags this machine needs (and any the test adds). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({
     executablePath: chromiumPath,
     args: [
       '--headless',
@@ -43,8 +40,17 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
+}
+
+/** A listening server on a fresh copy of the test database, and a headless Chromium. */
+export async function startBrowserHarness(): Promise<BrowserHarness> {
+  const t = await createTestApp({ serveWeb: true });
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+  const browser = await launchChromium();
   const pages: Page[] = [];
   return {
     t,

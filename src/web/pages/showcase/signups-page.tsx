@@ -1,5 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Statistic, Switch, Table, Tag, Typography, type InputRef, type TableColumnsType } from 'antd';
+import { CameraOutlined } from '@ant-design/icons';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -7,6 +8,7 @@ import type { ActivitySignupsView, CheckInView, SignupSettingsBody } from '../..
 import { api } from '../../api/client';
 import { DateInput } from '../../components/date-input';
 import { ForbiddenResult } from '../../components/status-pages';
+import { CameraScanner } from './camera-scanner';
 import { applyProblemToForm, useErrorText } from '../../lib/errors';
 import { hasAnyRole, submitterRoles, useRequiredSession } from '../../session/session';
 
@@ -119,6 +121,15 @@ function CheckIn({ activityId }: { activityId: number }) {
   const submit = () => {
     if (code.trim()) checkIn.mutate(code.trim());
   };
+  const [camera, setCamera] = useState(false);
+  // The attendee keeps the phone in front of the camera for a moment: one check-in per code and pause.
+  const lastScan = useRef({ code: '', at: 0 });
+  const scanned = (text: string) => {
+    const now = Date.now();
+    if (text === lastScan.current.code && now - lastScan.current.at < 5000) return;
+    lastScan.current = { code: text, at: now };
+    checkIn.mutate(text.trim());
+  };
   const result = checkIn.data;
   return (
     <Card title={t('signups.checkIn')}>
@@ -129,6 +140,15 @@ function CheckIn({ activityId }: { activityId: number }) {
           {t('signups.checkInButton')}
         </Button>
       </Space.Compact>
+      <div style={{ marginTop: 12 }}>
+        {camera ? (
+          <CameraScanner onCode={scanned} onClose={() => setCamera(false)} />
+        ) : (
+          <Button icon={<CameraOutlined />} onClick={() => setCamera(true)} data-testid="camera-open">
+            {t('signups.cameraOpen')}
+          </Button>
+        )}
+      </div>
       <div style={{ marginTop: 12 }} data-testid="checkin-result">
         {checkIn.error && <Alert type="error" showIcon message={errorText(checkIn.error)} />}
         {result && !checkIn.error && (
