@@ -14,7 +14,9 @@ export function CameraScanner({ onCode, onClose }: { onCode: (text: string) => v
   const { t } = useTranslation();
   const video = useRef<HTMLVideoElement>(null);
   const report = useRef(onCode);
-  report.current = onCode;
+  useEffect(() => {
+    report.current = onCode;
+  }, [onCode]);
   const [problem, setProblem] = useState<'unsupported' | 'denied' | null>(null);
 
   useEffect(() => {
