@@ -53,11 +53,20 @@ export default defineConfig({
       output: {
         codeSplitting: {
           groups: [
-            // The framework every page needs, in one long-cached chunk. Ant Design stays split by
-            // component so that the sign-in page does not load tables and trees.
+            // React, which every page needs, in one long-cached chunk; i18next and the admin app's
+            // router and query cache in others, so the light public pages (issue 7) skip what they do not use.
+            // Ant Design stays split by component so that the sign-in page does not load tables and trees.
+            {
+              name: 'react',
+              test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/,
+            },
+            {
+              name: 'i18next',
+              test: /node_modules[\\/](i18next|react-i18next)[\\/]/,
+            },
             {
               name: 'framework',
-              test: /node_modules[\\/](react|react-dom|scheduler|react-router|@tanstack|i18next|react-i18next)[\\/]/,
+              test: /node_modules[\\/](react-router|@tanstack)[\\/]/,
             },
           ],
         },

@@ -1,10 +1,11 @@
+import { benchBundles } from './bundles';
 import { benchDocuments } from './documents';
 import { benchHttp } from './http';
 import { appendToPerformanceDoc, table } from './report';
 import { benchSupervision } from './supervision';
 
 /**
- * `npm run bench [-- --quick] [--items N] [--scale S] [--c64] [--http-only] [--postgres-only]`: runs the benchmarks and
+ * `npm run bench [-- --quick] [--items N] [--scale S] [--c64] [--http-only] [--postgres-only] [--bundles-only]`: runs the benchmarks and
  * appends the results to docs/performance.md. Speed and memory targets live here, never in timed
  * unit tests. The HTTP workloads (W1–W4, bench/http.ts) run on PGlite, and also on PostgreSQL when
  * BENCH_DATABASE_URL names a server (the bench creates and drops its own databases there;
@@ -23,10 +24,11 @@ const httpOnly = argv.includes('--http-only');
 const databaseUrl = process.env.BENCH_DATABASE_URL;
 const notes: string[] = [];
 
-const results = httpOnly ? [] : [...(await benchDocuments(quick)), ...(await benchSupervision(quick))];
-if (databaseUrl && !httpOnly) results.push(...(await benchSupervision(quick, databaseUrl)));
-if (!argv.includes('--postgres-only')) results.push(...(await benchHttp({ quick, items, scale, concurrencies, notes })));
-if (databaseUrl) results.push(...(await benchHttp({ quick, items, scale, concurrencies, notes, databaseUrl })));
+const bundlesOnly = argv.includes('--bundles-only');
+const results = bundlesOnly ? await benchBundles() : httpOnly ? [] : [...(await benchBundles()), ...(await benchDocuments(quick)), ...(await benchSupervision(quick))];
+if (databaseUrl && !httpOnly && !bundlesOnly) results.push(...(await benchSupervision(quick, databaseUrl)));
+if (!argv.includes('--postgres-only') && !bundlesOnly) results.push(...(await benchHttp({ quick, items, scale, concurrencies, notes })));
+if (databaseUrl && !bundlesOnly) results.push(...(await benchHttp({ quick, items, scale, concurrencies, notes, databaseUrl })));
 console.log(table(results));
 for (const note of notes) console.log(note);
 appendToPerformanceDoc(results, `npm run bench -- ${argv.join(' ')}${databaseUrl ? ' (with BENCH_DATABASE_URL: bench/with-postgres.sh)' : ''}`, notes);
