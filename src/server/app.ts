@@ -21,6 +21,7 @@ import { statisticsRoutes } from './features/statistics/routes';
 import { selectionRoutes } from './features/selection/routes';
 import { evaluationRoutes } from './features/selection/evaluation-routes';
 import { showcaseRoutes } from './features/showcase/routes';
+import { PublicAnswerCache } from './features/showcase/public-cache';
 import { nominationRoutes } from './features/nominations/routes';
 import { showcasePageHtml } from './features/showcase/share';
 import { noticeRoutes } from './features/notices/routes';
@@ -49,6 +50,12 @@ export interface BuildAppOptions {
  * The composition root: plugins from the outside in (errors, security, cookies, auth), then one
  * plugin per feature under /api/v1. Listening happens in main.ts; tests use inject() on this.
  */
+declare module 'fastify' {
+  interface FastifyInstance {
+    publicCache: PublicAnswerCache;
+  }
+}
+
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ? { level: ctx.config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] } : false,
@@ -101,6 +108,16 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(authPlugin, { ctx });
+  // Public showcase answers are cached for a moment; a successful write through this process (an
+  // approval, a withdrawal, a sign-up…) clears them before its answer leaves, so its author and
+  // everyone after see the change at once.
+  const publicCache = new PublicAnswerCache(ctx.config.publicCacheSeconds * 1000);
+  // Exposed for what writes behind the server's back (tests editing rows, maintenance scripts in-process).
+  app.decorate('publicCache', publicCache);
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) publicCache.clear();
+    return payload;
+  });
   await app.register(healthRoutes, { prefix: '/api', ctx });
   await app.register(
     async (api) => {
@@ -120,7 +137,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await api.register(selectionRoutes, { ctx });
       await api.register(nominationRoutes, { ctx });
       await api.register(evaluationRoutes, { ctx });
-      await api.register(showcaseRoutes, { ctx });
+      await api.register(showcaseRoutes, { ctx, publicCache });
       await api.register(signupRoutes, { ctx });
       await api.register(articleRoutes, { ctx });
     },

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findPersonalData } from '../../src/shared/domain/personal-data';
 import { createUnit, createUser, regionalUnit } from '../support/factories';
 import { anonymous, createTestApp, signIn, type Client, type TestApp } from '../support/test-app';
@@ -185,6 +185,7 @@ describe('the public column', () => {
   it('filters online and offline activities by what the place says', async () => {
     const list = async (query: string) => (await pub.get(`${column}/activities?${query}`)).json();
     await t.db.updateTable('activities').set({ place: '线上直播（南京科技馆演播厅）' }).where('id', '=', ids.zuimei).execute();
+    t.app.publicCache.clear();
     try {
       expect(titles(await list('format=online'))).toEqual(['最美科技工作者宣讲会']);
       expect(titles(await list('format=offline')).sort()).toEqual(['“百年回望”科普宣传周', '科技志愿服务进社区'].sort());
@@ -195,11 +196,13 @@ describe('the public column', () => {
       expect(bad.json().errors[0].field).toBe('format');
     } finally {
       await t.db.updateTable('activities').set({ place: '南京科技馆' }).where('id', '=', ids.zuimei).execute();
+      t.app.publicCache.clear();
     }
   });
 
   it('features on the home what an announced round awarded, then what was recommended upward', async () => {
     expect((await pub.get(column)).json()).toMatchObject({ featured: [], commendations: [] });
+    t.app.publicCache.clear();
     await t.db.insertInto('recommendations').values({ activity_id: ids.zhiyuan, task_id: sc.taskId, from_unit_id: sc.s.nanjing.id, to_unit_id: sc.s.jiangsu.id, reason: '服务群众成效显著' }).execute();
     const round = await t.db.insertInto('evaluation_rounds').values({ unit_id: sc.s.jiangsu.id, campaign_id: sc.campaignId, title: '2021年优秀活动评选', stage: 'publicity' }).returning('id').executeTakeFirstOrThrow();
     const category = await t.db.insertInto('evaluation_categories').values({ round_id: round.id, name: '优秀活动', kind: 'activity', places: 1 }).returning('id').executeTakeFirstOrThrow();
@@ -209,6 +212,8 @@ describe('the public column', () => {
     expect(during.featured.map((f: { id: number; badge: string }) => [f.id, f.badge])).toEqual([[ids.zhiyuan, 'recommended']]);
     expect(during.commendations).toEqual([]);
     await t.db.updateTable('evaluation_rounds').set({ stage: 'announced' }).where('id', '=', round.id).execute();
+    // Written behind the server's back: its cache of public answers would keep the old page for a moment.
+    t.app.publicCache.clear();
     const featured = (await pub.get(column)).json().featured;
     expect(featured.map((f: { id: number; badge: string; award: string | null }) => [f.id, f.badge, f.award])).toEqual([
       [ids.kepu, 'awarded', '优秀活动'],
@@ -330,10 +335,27 @@ describe('the public column', () => {
     expect(audit[0]!.details).toMatchObject({ reason: '活动延期', previous: 'approved' });
   });
 
+  it('serves a public answer from memory for a moment, so a change behind the server shows within seconds', async () => {
+    const url = `${column}/activities?phase=p3`;
+    expect(titles((await pub.get(url)).json())).toEqual(['科技志愿服务进社区']);
+    await t.db.updateTable('activities').set({ title: '科技志愿服务进社区（更名）' }).where('id', '=', ids.zhiyuan).execute();
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      expect(titles((await pub.get(url)).json())).toEqual(['科技志愿服务进社区']);
+      vi.setSystemTime(Date.now() + 2001);
+      expect(titles((await pub.get(url)).json())).toEqual(['科技志愿服务进社区（更名）']);
+    } finally {
+      vi.useRealTimers();
+      await t.db.updateTable('activities').set({ title: '科技志愿服务进社区' }).where('id', '=', ids.zhiyuan).execute();
+      t.app.publicCache.clear();
+    }
+  });
+
   it('keeps an activity withdrawn from its submission off the column', async () => {
     const zuimei = publications.zuimei!;
     expect((await pub.get(`/api/v1/public/showcase/activities/${ids.zuimei}`)).statusCode).toBe(200);
     await t.db.updateTable('activities').set({ withdrawn: true }).where('id', '=', ids.zuimei).execute();
+    t.app.publicCache.clear();
     expect((await pub.get(`/api/v1/public/showcase/activities/${ids.zuimei}`)).statusCode).toBe(404);
     expect(titles((await pub.get(`${column}/activities`)).json())).toEqual(['科技志愿服务进社区']);
     await t.db.updateTable('activities').set({ withdrawn: false }).where('id', '=', ids.zuimei).execute();

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParams, okResponse } from '../../../shared/contracts/common';
@@ -27,12 +28,13 @@ import { notFound } from '../../errors';
 import { responses } from '../../http';
 import { clientOf, requireSession } from '../../plugins/auth';
 import { presentCard, presentColumn, presentPublicActivity, presentPublication } from './presenter';
+import type { PublicAnswerCache } from './public-cache';
 import { photoVariant, variantContentType, variantFormats, variantWidths, type VariantWidth } from './photo-variants';
 import * as repo from './repository';
 import * as showcase from './service';
 
 /** Signed in: asking to publish, moderating (审核), withdrawing, and the column's moderators. */
-export const showcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+export const showcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; publicCache: PublicAnswerCache }> = async (app, { ctx, publicCache }) => {
   const { db } = ctx;
   const tags = ['showcase'];
 
@@ -143,7 +145,7 @@ export const showcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     },
   );
 
-  await app.register(publicShowcaseRoutes, { ctx });
+  await app.register(publicShowcaseRoutes, { ctx, publicCache });
 };
 
 /**
@@ -152,16 +154,29 @@ export const showcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
  * matching If-None-Match; `no-cache` makes browsers and proxies revalidate, so an approval or a
  * withdrawal shows at the next request.
  */
-const publicShowcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+const publicShowcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; publicCache: PublicAnswerCache }> = async (app, { ctx, publicCache }) => {
   const { db } = ctx;
   const tags = ['showcase-public'];
+  const keyOf = (request: FastifyRequest) => `${request.headers['accept-language'] ?? ''} ${request.url}`;
+  const fromCache = new WeakSet<FastifyRequest>();
+  const validators = (reply: FastifyReply, etag: string) => reply.header('ETag', etag).header('Cache-Control', 'public, no-cache').header('Vary', 'Accept-Language');
+
+  // A page built moments ago for another visitor is answered from memory (public-cache.ts).
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'GET') return;
+    const cached = publicCache.get(keyOf(request));
+    if (!cached) return;
+    fromCache.add(request);
+    validators(reply, cached.etag);
+    if (matchesEtag(request.headers['if-none-match'], cached.etag)) return reply.code(304).send();
+    return reply.type(cached.contentType).send(cached.payload);
+  });
 
   app.addHook('onSend', async (request, reply, payload) => {
-    if (reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+    if (fromCache.has(request) || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
     const etag = `"${createHash('sha256').update(payload).digest('base64url').slice(0, 32)}"`;
-    reply.header('ETag', etag);
-    reply.header('Cache-Control', 'public, no-cache');
-    reply.header('Vary', 'Accept-Language');
+    validators(reply, etag);
+    if (request.method === 'GET') publicCache.set(keyOf(request), { payload, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8') });
     if (matchesEtag(request.headers['if-none-match'], etag)) {
       reply.code(304);
       return '';

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { PublicAnswerCache } from './public-cache';
+
+const answer = (payload: string) => ({ payload, etag: `"${payload}"`, contentType: 'application/json' });
+
+describe('PublicAnswerCache', () => {
+  it('answers from memory until the entry expires', () => {
+    let now = 1000;
+    const cache = new PublicAnswerCache(2000, 10, () => now);
+    cache.set('/a', answer('a'));
+    expect(cache.get('/a')?.payload).toBe('a');
+    now += 1999;
+    expect(cache.get('/a')?.payload).toBe('a');
+    now += 1;
+    expect(cache.get('/a')).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('forgets everything when cleared, the oldest entry past its size, and keeps nothing with no time to live', () => {
+    const cache = new PublicAnswerCache(2000, 2);
+    cache.set('/a', answer('a'));
+    cache.set('/b', answer('b'));
+    cache.set('/c', answer('c'));
+    expect([cache.get('/a'), cache.get('/b')?.payload, cache.get('/c')?.payload]).toEqual([undefined, 'b', 'c']);
+    cache.clear();
+    expect(cache.get('/b')).toBeUndefined();
+    const off = new PublicAnswerCache(0);
+    off.set('/a', answer('a'));
+    expect(off.get('/a')).toBeUndefined();
+  });
+});
