@@ -41,6 +41,8 @@ export const webDistDir = path.join(projectRoot, 'dist/web');
 export interface BuildAppOptions {
   /** Log requests (off in tests). */
   logger?: boolean;
+  /** Where the logs go (standard output unless a test captures them). */
+  logStream?: NodeJS.WritableStream;
   /** Serve the built web app from dist/web (on unless a test turns it off). */
   serveWeb?: boolean;
 }
@@ -51,7 +53,9 @@ export interface BuildAppOptions {
  */
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ? { level: ctx.config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] } : false,
+    logger: options.logger
+      ? { level: ctx.config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'], ...(options.logStream ? { stream: options.logStream } : {}) }
+      : false,
     trustProxy: ctx.config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
