@@ -46,6 +46,8 @@ export interface BuildAppOptions {
   logStream?: NodeJS.WritableStream;
   /** Serve the built web app from dist/web (on unless a test turns it off). */
   serveWeb?: boolean;
+  /** Where the built web app is (dist/web unless a test brings its own). */
+  webDir?: string;
 }
 
 /**
@@ -131,9 +133,10 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   );
 
   let indexHtml: Buffer | undefined;
-  if (options.serveWeb !== false && fs.existsSync(path.join(webDistDir, 'index.html'))) {
+  const webDir = options.webDir ?? webDistDir;
+  if (options.serveWeb !== false && fs.existsSync(path.join(webDir, 'index.html'))) {
     await app.register(fastifyStatic, {
-      root: webDistDir,
+      root: webDir,
       prefix: '/',
       wildcard: false,
       index: false,
@@ -144,7 +147,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
         reply.header('Cache-Control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
-    indexHtml = fs.readFileSync(path.join(webDistDir, 'index.html'));
+    indexHtml = fs.readFileSync(path.join(webDir, 'index.html'));
   }
   // Client-side routes all load the same page; unknown API paths are 404 problems.
   app.setNotFoundHandler((request, reply) => {

@@ -105,7 +105,7 @@ describe('logs', () => {
     secrets.push('wushi@example.cn', '13511112222', '吴十');
 
     // A state-changing request refused for its missing CSRF token (the cookie is still sent).
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/session/sign-out-everywhere', headers: { cookie: admin.cookie } })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/v1/session', headers: { cookie: admin.cookie } })).statusCode).toBe(403);
 
     // An unhandled error quoting personal data.
     const boom = await admin.get('/api/v1/__boom');

@@ -17,6 +17,8 @@ export interface TestApp {
 
 export interface TestAppOptions {
   serveWeb?: boolean;
+  /** A built web app of the test's own (an index.html is enough). */
+  webDir?: string;
   /** A storage directory of the test's own, when it must see every file written. */
   filesDir?: string;
   /** Extra settings (e.g. HUIJU_PUBLIC_URL) as environment variables. */
@@ -37,7 +39,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     files: new LocalFileStore(path.resolve(filesDir)),
   };
   const app = await buildApp(ctx, {
-    serveWeb: options.serveWeb ?? false,
+    serveWeb: options.serveWeb ?? options.webDir !== undefined,
+    ...(options.webDir ? { webDir: options.webDir } : {}),
     ...(options.logStream ? { logger: true, logStream: options.logStream } : {}),
   });
   return {
