@@ -14,6 +14,7 @@ import {
   plainDocx,
   stampedPdf,
   vbaDocx,
+  word97,
 } from '../../src/server/features/files/hostile-files.fixture';
 import { solidPng } from '../support/png';
 import { createUser, regionalUnit } from '../support/factories';
@@ -94,6 +95,7 @@ const cases: Case[] = [
   ['a .docm with a VBA project', vbaDocx, 'report.docm', 422, 'file_has_macros'],
   ['a .docx carrying vbaProject.bin', vbaDocx, 'report.docx', 422, 'file_has_macros'],
   ['a .docx with a macro-enabled content type', macroContentTypeDocx, 'report.docx', 422, 'file_has_macros'],
+  ['a Word 97 .doc with a VBA project', () => word97(true), 'report.doc', 422, 'file_has_macros'],
   // Names (the content is a clean PDF)
   ['a name climbing out with ../', () => pdf, '../../../etc/cron.d/huiju.pdf', 422, 'file_name_invalid'],
   ['an absolute name', () => pdf, '/tmp/huiju-escape.pdf', 422, 'file_name_invalid'],
@@ -138,6 +140,8 @@ describe('hostile upload corpus', () => {
   it('accepts the look-alikes: a plain Word file, and a name whose reserved characters are dropped from the display name', async () => {
     const docx = await upload(await plainDocx(), '活动方案.docx');
     expect(docx.statusCode, docx.body).toBe(201);
+    const doc = await upload(word97(false), '活动方案.doc');
+    expect(doc.statusCode, doc.body).toBe(201);
     const odd = await upload(pdf, '报告<草稿>?.pdf');
     expect(odd.statusCode, odd.body).toBe(201);
     expect(odd.json().name).toBe('报告草稿.pdf');

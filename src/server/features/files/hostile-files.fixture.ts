@@ -245,3 +245,24 @@ export const hostilePdfs: [label: string, file: Buffer, name: string][] = [
   ['an object planted inside another stream', pdfWith('', [streamObject('/Subtype /Image', Buffer.from('\n9 0 obj << /S /JavaScript /JS (x) >> endobj\n'))]), 'JavaScript'],
   ['rich media', pdfWith('/Names << /RichMedia 3 0 R >>'), 'RichMedia'],
 ];
+
+/**
+ * A Word 97 file shape: the compound-file signature, then directory entries in UTF-16LE naming
+ * its streams (with a VBA project, the `Macros` storage and its `_VBA_PROJECT` stream).
+ */
+export function word97(withMacros: boolean, padding = 8192): Buffer {
+  const entry = (name: string) => {
+    const e = Buffer.alloc(128);
+    e.write(name, 0, 'utf16le');
+    e.writeUInt16LE((name.length + 1) * 2, 64);
+    return e;
+  };
+  return Buffer.concat([
+    Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+    Buffer.alloc(padding, 0),
+    entry('Root Entry'),
+    entry('WordDocument'),
+    entry('1Table'),
+    ...(withMacros ? [entry('Macros'), entry('VBA'), entry('_VBA_PROJECT')] : []),
+  ]);
+}

@@ -14,8 +14,9 @@ import {
   stampedPdf,
   streamObject,
   vbaDocx,
+  word97,
 } from './hostile-files.fixture';
-import { bufferReader, fileNameProblem, inspectOfficeZip, isExecutable, scanPdf } from './inspection';
+import { bufferReader, fileNameProblem, inspectOfficeZip, isExecutable, oleHasMacros, scanPdf } from './inspection';
 
 const limits = { maxEntries: 5_000, maxUncompressedBytes: 300 * 1024 * 1024, maxRatio: 200 };
 /** Scans in small chunks, so names and keywords split across chunk boundaries are exercised. */
@@ -126,5 +127,16 @@ describe('Office zips', () => {
   it('refuses a zip that is not one', async () => {
     const docx = await plainDocx();
     expect(await inspectOfficeZip(bufferReader(docx.subarray(0, docx.length - 30)), limits)).toEqual({ ok: false, reason: 'malformed' });
+  });
+});
+
+describe('Word 97 and Excel 97 files', () => {
+  const inChunks = (data: Buffer, size: number) => Readable.from(Array.from({ length: Math.ceil(data.length / size) }, (_, i) => data.subarray(i * size, (i + 1) * size)));
+  it('finds a VBA project named anywhere in the file, even split between chunks', async () => {
+    const file = word97(true);
+    for (const size of [5, 13, 4096, 1 << 20]) expect(await oleHasMacros(inChunks(file, size))).toBe(true);
+  });
+  it('accepts one without', async () => {
+    expect(await oleHasMacros(inChunks(word97(false), 7))).toBe(false);
   });
 });

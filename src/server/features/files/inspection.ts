@@ -343,6 +343,26 @@ export async function scanPdf(source: AsyncIterable<Buffer>): Promise<PdfVerdict
   return scanner.finish();
 }
 
+// --- Word 97 / Excel 97 ---------------------------------------------------------------------
+
+/** Directory entries of a compound file name their streams in UTF-16LE; a VBA project's is `_VBA_PROJECT`. */
+const vbaStreamName = Buffer.from('_VBA_PROJECT', 'utf16le');
+
+/**
+ * True when a Word 97 or Excel 97 file (OLE compound file) carries a VBA project: its directory,
+ * which may sit anywhere in the file, names the `_VBA_PROJECT` stream (`_VBA_PROJECT_CUR` in Excel).
+ * Read as a stream, keeping the last bytes of each chunk so a name split between chunks is found.
+ */
+export async function oleHasMacros(source: AsyncIterable<Buffer>): Promise<boolean> {
+  let carry = Buffer.alloc(0);
+  for await (const chunk of source) {
+    const window = Buffer.concat([carry, chunk]);
+    if (window.includes(vbaStreamName)) return true;
+    carry = window.subarray(Math.max(0, window.length - (vbaStreamName.length - 1)));
+  }
+  return false;
+}
+
 // --- Office zips ----------------------------------------------------------------------------
 
 export interface ZipLimits {

@@ -6,7 +6,7 @@ import { FileTooLargeError, type LocalFileStore } from '../../storage/file-store
 import { cleanFileName, contentTypes, extensionOf, extensionsOf, sniffFileKind, type FileKind } from '../../storage/file-types';
 import type { ClientInfo } from '../accounts/service';
 import { actorFields, insertAuditEntry } from '../audit/repository';
-import { fileNameProblem, inspectOfficeZip, isExecutable, scanPdf, type UploadReader } from './inspection';
+import { fileNameProblem, inspectOfficeZip, isExecutable, oleHasMacros, scanPdf, type UploadReader } from './inspection';
 
 /**
  * Limits for an Office file's zip: part count, bytes really inflated, and inflated bytes per byte
@@ -19,7 +19,7 @@ const formatBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round(byt
 const kindLabel = (kinds: readonly FileKind[]) => kinds.map((k) => `.${k}`).join('、');
 const fileField = [{ field: 'file', code: 'invalid' as const }];
 
-/** Judges a stored file by its content: its real kind, no executables, no active PDFs, no bombs or macros. */
+/** Judges a stored file by its content: its real kind, no executables, no active PDFs, no bombs, no macros (zip or OLE). */
 async function inspect(files: LocalFileStore, storageKey: string, size: number, name: string): Promise<FileKind | null> {
   const head = await files.head(storageKey, 4096);
   if (isExecutable(head)) throw new AppError('file_executable', 422, { name }, fileField);
@@ -36,6 +36,7 @@ async function inspect(files: LocalFileStore, storageKey: string, size: number, 
     return verdict.kind;
   }
   const kind = sniffFileKind(head);
+  if ((kind === 'doc' || kind === 'xls') && (await oleHasMacros(files.read(storageKey)))) throw new AppError('file_has_macros', 422, { name }, fileField);
   if (kind === 'pdf') {
     const verdict = await scanPdf(files.read(storageKey));
     if (!verdict.ok && verdict.reason === 'active') throw new AppError('file_pdf_active', 422, { name, feature: `/${verdict.name}` }, fileField);
