@@ -35,6 +35,7 @@ import { authPlugin } from './plugins/auth';
 import { errorsPlugin, sendProblem } from './plugins/errors';
 import { inputGuardPlugin } from './plugins/input-guard';
 import { AppError } from './errors';
+import { loggerOptions } from './log-redaction';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const webDistDir = path.join(projectRoot, 'dist/web');
@@ -42,8 +43,12 @@ export const webDistDir = path.join(projectRoot, 'dist/web');
 export interface BuildAppOptions {
   /** Log requests (off in tests). */
   logger?: boolean;
+  /** Where the logs go (standard output unless a test captures them). */
+  logStream?: NodeJS.WritableStream;
   /** Serve the built web app from dist/web (on unless a test turns it off). */
   serveWeb?: boolean;
+  /** Where the built web app is (dist/web unless a test brings its own). */
+  webDir?: string;
 }
 
 /**
@@ -58,7 +63,7 @@ declare module 'fastify' {
 
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ? { level: ctx.config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] } : false,
+    logger: options.logger ? loggerOptions(ctx.config.logLevel, options.logStream) : false,
     trustProxy: ctx.config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
@@ -145,9 +150,10 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   );
 
   let indexHtml: Buffer | undefined;
-  if (options.serveWeb !== false && fs.existsSync(path.join(webDistDir, 'index.html'))) {
+  const webDir = options.webDir ?? webDistDir;
+  if (options.serveWeb !== false && fs.existsSync(path.join(webDir, 'index.html'))) {
     await app.register(fastifyStatic, {
-      root: webDistDir,
+      root: webDir,
       prefix: '/',
       wildcard: false,
       index: false,
@@ -158,7 +164,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
         reply.header('Cache-Control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
-    indexHtml = fs.readFileSync(path.join(webDistDir, 'index.html'));
+    indexHtml = fs.readFileSync(path.join(webDir, 'index.html'));
   }
   // Client-side routes all load the same page; unknown API paths are 404 problems.
   app.setNotFoundHandler((request, reply) => {

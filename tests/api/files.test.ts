@@ -53,7 +53,7 @@ describe('uploads', () => {
   });
 
   it.each([
-    ['an executable renamed .pdf', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(500, 1)]), 'report.pdf', 415],
+    ['an executable renamed .pdf', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(500, 1)]), 'report.pdf', 422],
     ['a PDF named .docx', pdf, 'report.docx', 422],
     ['plain text', Buffer.from('hello, this is not a document'), 'notes.pdf', 415],
   ])('refuses %s, storing nothing', async (_label, bytes, name, status) => {

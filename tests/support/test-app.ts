@@ -15,17 +15,34 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(options: { serveWeb?: boolean } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  serveWeb?: boolean;
+  /** A built web app of the test's own (an index.html is enough). */
+  webDir?: string;
+  /** A storage directory of the test's own, when it must see every file written. */
+  filesDir?: string;
+  /** Extra settings (e.g. HUIJU_PUBLIC_URL) as environment variables. */
+  env?: Record<string, string>;
+  /** Capture the request logs (at info level) into this stream. */
+  logStream?: NodeJS.WritableStream;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = loadConfig({ HUIJU_DATA_DIR: '.test-data/files', LOG_LEVEL: 'silent' });
+  const filesDir = options.filesDir ?? '.test-data/files';
+  const config = loadConfig({ HUIJU_DATA_DIR: filesDir, LOG_LEVEL: options.logStream ? 'info' : 'silent', ...options.env });
   const ctx: AppContext = {
     db: database.db,
     databaseKind: database.kind,
     config,
     version: huijuVersion,
-    files: new LocalFileStore(path.resolve('.test-data/files')),
+    files: new LocalFileStore(path.resolve(filesDir)),
   };
-  const app = await buildApp(ctx, { serveWeb: options.serveWeb ?? false });
+  const app = await buildApp(ctx, {
+    serveWeb: options.serveWeb ?? options.webDir !== undefined,
+    ...(options.webDir ? { webDir: options.webDir } : {}),
+    ...(options.logStream ? { logger: true, logStream: options.logStream } : {}),
+  });
   return {
     app,
     db: database.db,

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppContext } from '../app-context';
@@ -43,6 +44,12 @@ export function clientOf(request: FastifyRequest): ClientInfo {
   return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
 }
 
+/** Compares in constant time (over digests, so lengths leak nothing either). */
+function sameSecret(a: string, b: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
 /**
  * Resolves the session cookie to an actor on every API request and enforces CSRF protection:
  * a state-changing request made with a session must echo the session's token in X-CSRF-Token
@@ -61,7 +68,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
     }) : null;
     if (request.session && !safeMethods.has(request.method)) {
       const sent = request.headers['x-csrf-token'];
-      if (sent !== request.session.csrfToken) throw new AppError('csrf_failed', 403);
+      if (typeof sent !== 'string' || !sameSecret(sent, request.session.csrfToken)) throw new AppError('csrf_failed', 403);
     }
     if (request.session?.mustChangePassword && request.url.startsWith('/api/v1/')) {
       const route = `${request.method} ${request.url.split('?')[0]}`;

@@ -73,6 +73,16 @@ export class LocalFileStore implements FileStore {
     return fs.createReadStream(this.pathOf(storageKey));
   }
 
+  /** Bytes `start` (inclusive) to `end` (exclusive) of a stored file, streamed. */
+  readRange(storageKey: string, start: number, end: number): Readable {
+    return fs.createReadStream(this.pathOf(storageKey), { start, end: Math.max(start, end - 1) });
+  }
+
+  /** Any bytes of a stored file. */
+  readAt(storageKey: string, position: number, length: number): Promise<Buffer> {
+    return this.slice(storageKey, position, length);
+  }
+
   async remove(storageKey: string): Promise<void> {
     await fs.promises.rm(this.pathOf(storageKey), { force: true });
   }

@@ -1,12 +1,15 @@
 /**
  * Reads the central directory of a zip file (docx and xlsx are zips) from the file's tail, without
- * inflating anything: the part names tell a Word file from an Excel one, and the declared sizes let
- * uploads refuse zip bombs before anything is unpacked.
+ * inflating anything: the part names tell a Word file from an Excel one, and each entry's method
+ * and local header offset let uploads inflate it to count its real size (declared sizes can lie).
  */
 export interface ZipEntry {
   name: string;
   compressedSize: number;
   uncompressedSize: number;
+  /** 0 stored, 8 deflated. */
+  method: number;
+  localHeaderOffset: number;
 }
 
 const EOCD_SIGNATURE = 0x06054b50;
@@ -31,13 +34,15 @@ export function readZipDirectory(tail: Buffer, fileSize: number): ZipEntry[] | n
   const entries: ZipEntry[] = [];
   for (let i = 0; i < entryCount; i++) {
     if (position + 46 > tail.length || tail.readUInt32LE(position) !== CENTRAL_SIGNATURE) return null;
+    const method = tail.readUInt16LE(position + 10);
     const compressedSize = tail.readUInt32LE(position + 20);
     const uncompressedSize = tail.readUInt32LE(position + 24);
     const nameLength = tail.readUInt16LE(position + 28);
     const extraLength = tail.readUInt16LE(position + 30);
     const commentLength = tail.readUInt16LE(position + 32);
+    const localHeaderOffset = tail.readUInt32LE(position + 42);
     const name = tail.toString('utf8', position + 46, position + 46 + nameLength);
-    entries.push({ name, compressedSize, uncompressedSize });
+    entries.push({ name, compressedSize, uncompressedSize, method, localHeaderOffset });
     position += 46 + nameLength + extraLength + commentLength;
   }
   return entries;

@@ -38,7 +38,8 @@ export const fileRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
       const { actor } = requireSession(request);
       const unit = await loadVisibleUnit(ctx.db, actor, request.query.unitId ?? actor.unitId);
       if (!can(actor, 'campaigns.manage', unit.path) && !can(actor, 'notices.acknowledge', unit.path)) throw forbidden();
-      const part = await request.file({ limits: { fileSize: attachmentMaxBytes, files: 1 } });
+      // Names arrive whole (busboy would silently keep only the last path segment) so a path is refused, not guessed at.
+      const part = await request.file({ limits: { fileSize: attachmentMaxBytes, files: 1 }, preservePath: true });
       if (!part) throw new AppError('validation_failed', 422, {}, [{ field: 'file', code: 'required' }]);
       const row = await acceptUpload(ctx.db, ctx.files, {
         actor,

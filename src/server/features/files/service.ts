@@ -4,35 +4,45 @@ import type { Db, DbOrTx } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import { FileTooLargeError, type LocalFileStore } from '../../storage/file-store';
 import { cleanFileName, contentTypes, extensionOf, extensionsOf, sniffFileKind, type FileKind } from '../../storage/file-types';
-import { readZipDirectory } from '../../storage/zip-directory';
 import type { ClientInfo } from '../accounts/service';
 import { actorFields, insertAuditEntry } from '../audit/repository';
+import { fileNameProblem, inspectOfficeZip, isExecutable, oleHasMacros, scanPdf, type UploadReader } from './inspection';
 
-/** Limits for an Office file's zip: part count, bytes once unpacked, and unpack ratio. */
+/**
+ * Limits for an Office file's zip: part count, bytes really inflated, and inflated bytes per byte
+ * of the file. A 20 MB Word file full of photos inflates to about its own size; text-only ones to
+ * 5–20 times.
+ */
 const zipLimits = { maxEntries: 5_000, maxUncompressedBytes: 300 * 1024 * 1024, maxRatio: 200 };
 
 const formatBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`);
 const kindLabel = (kinds: readonly FileKind[]) => kinds.map((k) => `.${k}`).join('、');
+const fileField = [{ field: 'file', code: 'invalid' as const }];
 
-/** Judges a stored file by its content: its real kind, and for Office zips no macros and no bomb. */
+/** Judges a stored file by its content: its real kind, no executables, no active PDFs, no bombs, no macros (zip or OLE). */
 async function inspect(files: LocalFileStore, storageKey: string, size: number, name: string): Promise<FileKind | null> {
   const head = await files.head(storageKey, 4096);
-  if (head[0] === 0x4d && head[1] === 0x5a) return null; // MZ: a Windows executable
-  // Office files are zips: always judge them by their whole directory (bombs, macros), never by the head alone.
-  if (!(head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04)) return sniffFileKind(head);
-  const tail = await files.tail(storageKey, 1024 * 1024, size);
-  const entries = readZipDirectory(tail, size);
-  if (!entries) return null;
-  const names = entries.map((e) => e.name);
-  const unpacked = entries.reduce((sum, e) => sum + e.uncompressedSize, 0);
-  const packed = entries.reduce((sum, e) => sum + e.compressedSize, 0);
-  if (entries.length > zipLimits.maxEntries || unpacked > zipLimits.maxUncompressedBytes || unpacked > Math.max(packed, 1) * zipLimits.maxRatio) {
-    throw new AppError('file_zip_bomb', 422, { name });
+  if (isExecutable(head)) throw new AppError('file_executable', 422, { name }, fileField);
+  // Office files are zips: always judge them by inflating them (bombs, macros), never by the head alone.
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
+    const reader: UploadReader = {
+      size,
+      read: (position, length) => files.readAt(storageKey, position, length),
+      stream: (start, end) => files.readRange(storageKey, start, end),
+    };
+    const verdict = await inspectOfficeZip(reader, zipLimits);
+    if (!verdict.ok && verdict.reason === 'macros') throw new AppError('file_has_macros', 422, { name }, fileField);
+    if (!verdict.ok) throw new AppError('file_zip_bomb', 422, { name }, fileField);
+    return verdict.kind;
   }
-  if (names.some((n) => /vbaProject\.bin$/i.test(n))) throw new AppError('file_has_macros', 422, { name });
-  if (names.some((n) => n.startsWith('word/'))) return 'docx';
-  if (names.some((n) => n.startsWith('xl/'))) return 'xlsx';
-  return null;
+  const kind = sniffFileKind(head);
+  if ((kind === 'doc' || kind === 'xls') && (await oleHasMacros(files.read(storageKey)))) throw new AppError('file_has_macros', 422, { name }, fileField);
+  if (kind === 'pdf') {
+    const verdict = await scanPdf(files.read(storageKey));
+    if (!verdict.ok && verdict.reason === 'active') throw new AppError('file_pdf_active', 422, { name, feature: `/${verdict.name}` }, fileField);
+    if (!verdict.ok) throw new AppError('file_pdf_malformed', 422, { name }, fileField);
+  }
+  return kind;
 }
 
 export interface UploadOptions {
@@ -50,21 +60,25 @@ export interface UploadOptions {
  * content. Anything refused is removed again, so a refusal stores nothing.
  */
 export async function acceptUpload(db: Db, files: LocalFileStore, options: UploadOptions) {
+  if (fileNameProblem(options.fileName)) {
+    options.source.resume(); // let the request finish; nothing is written
+    throw new AppError('file_name_invalid', 422, {}, fileField);
+  }
   const name = cleanFileName(options.fileName);
   let stored;
   try {
     stored = await files.put(options.source, options.maxBytes);
   } catch (error) {
-    if (error instanceof FileTooLargeError) throw new AppError('file_too_large', 413, { max: formatBytes(options.maxBytes) }, [{ field: 'file', code: 'invalid' }]);
+    if (error instanceof FileTooLargeError) throw new AppError('file_too_large', 413, { max: formatBytes(options.maxBytes) }, fileField);
     throw error;
   }
   try {
     const kind = await inspect(files, stored.storageKey, stored.size, name);
     if (!kind || !options.allowedKinds.includes(kind)) {
-      throw new AppError('unsupported_file', 415, { allowed: kindLabel(options.allowedKinds) }, [{ field: 'file', code: 'invalid' }]);
+      throw new AppError('unsupported_file', 415, { allowed: kindLabel(options.allowedKinds) }, fileField);
     }
     if (!extensionsOf[kind].includes(extensionOf(name))) {
-      throw new AppError('file_content_mismatch', 422, { name, kind: `.${kind}` }, [{ field: 'file', code: 'invalid' }]);
+      throw new AppError('file_content_mismatch', 422, { name, kind: `.${kind}` }, fileField);
     }
     return await db.transaction().execute(async (trx) => {
       const row = await trx

@@ -146,7 +146,7 @@ export const submissionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
       const form = await submissions.formOf(db, task);
       const field = [...unitFields(form), ...itemFields(form)].find((f) => f.key === request.query.field);
       if (!field || field.kind !== 'files') throw new AppError('validation_failed', 422, {}, [{ field: 'field', code: 'invalid' }]);
-      const part = await request.file({ limits: { fileSize: field.maxBytes, files: 1 } });
+      const part = await request.file({ limits: { fileSize: field.maxBytes, files: 1 }, preservePath: true });
       if (!part) throw new AppError('validation_failed', 422, {}, [{ field: 'file', code: 'required' }]);
       const row = await acceptUpload(db, ctx.files, {
         actor,
