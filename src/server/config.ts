@@ -29,6 +29,11 @@ const configSchema = z.object({
   /** Set when Huiju is reached over TLS (directly or behind a proxy): secure, __Host- cookies. */
   HUIJU_SECURE_COOKIES: booleanFromEnv.optional(),
   HUIJU_TRUST_PROXY: booleanFromEnv.default(false),
+  /** 32 bytes (64 hex digits or base64) encrypting TOTP secrets at rest; unset, they are stored as is. */
+  HUIJU_TOTP_KEY: z
+    .string()
+    .refine((v) => /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes: 64 hex digits or base64')
+    .optional(),
   HUIJU_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   /** Days a forwarding unit's proposed deadline leaves before the upstream one, to aggregate. */
   HUIJU_FORWARD_MARGIN_DAYS: z.coerce.number().int().min(0).max(60).default(5),
@@ -63,6 +68,7 @@ export interface Config {
   trustProxy: boolean;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
+  totpKey: Buffer | undefined;
   forwardMarginDays: number;
   smtp: { host: string; port: number; secure: boolean; user: string | undefined; password: string | undefined; from: string } | null;
   mailPollSeconds: number;
@@ -96,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: c.HUIJU_TRUST_PROXY,
     sessionIdleMinutes: c.HUIJU_SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: c.HUIJU_SESSION_ABSOLUTE_HOURS,
+    totpKey: c.HUIJU_TOTP_KEY ? Buffer.from(c.HUIJU_TOTP_KEY, /^[0-9a-fA-F]{64}$/.test(c.HUIJU_TOTP_KEY) ? 'hex' : 'base64') : undefined,
     forwardMarginDays: c.HUIJU_FORWARD_MARGIN_DAYS,
     smtp: c.SMTP_HOST
       ? { host: c.SMTP_HOST, port: c.SMTP_PORT, secure: c.SMTP_SECURE, user: c.SMTP_USER, password: c.SMTP_PASSWORD, from: c.SMTP_FROM }

@@ -56,15 +56,19 @@ function printWelcome(config: Config, kind: string, port: number, prepared: Awai
     `  API docs: ${url}/api/docs`,
   ];
   if (prepared.unitsSeeded > 0) lines.push(`  Loaded ${prepared.unitsSeeded} units of the 科协 hierarchy (GB/T 2260).`);
-  if (prepared.admin) {
-    lines.push('', '  System administrator created. Sign in with:', `    user name: ${prepared.admin.username}`);
+  const labels = { system_admin: 'System administrator', security_admin: 'Security administrator (安全保密管理员)', audit_admin: 'Audit administrator (安全审计员)' };
+  for (const admin of prepared.administrators) {
+    lines.push('', `  ${labels[admin.role]} created. Sign in with:`, `    user name: ${admin.username}`);
     lines.push(
-      prepared.admin.password
-        ? `    password:  ${prepared.admin.password}   (shown only this once; you will be asked to change it)`
+      admin.password
+        ? `    password:  ${admin.password}   (shown only this once; you will be asked to change it)`
         : '    password:  the value of HUIJU_ADMIN_PASSWORD',
     );
+  }
+  if (prepared.administrators.length > 0) {
+    lines.push('', '  Administrators sign in with a second factor: at the first sign-in in the browser, scan the QR code', '  with an authenticator app (e.g. Microsoft/Google Authenticator) and confirm a 6-digit code.');
   } else {
-    lines.push(`  Sign in as ${config.adminUsername} with the password set on first start.`);
+    lines.push(`  Sign in as ${config.adminUsername} with the password set on first start (and your authenticator app's code).`);
   }
   console.log(`${lines.join('\n')}\n`);
 }

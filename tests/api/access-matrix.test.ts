@@ -16,6 +16,13 @@ import { anonymous, createTestApp, signIn, type Client, type TestApp } from '../
 type Relation = 'own' | 'ancestor' | 'descendant' | 'sibling' | 'unrelated';
 const relations: Relation[] = ['own', 'ancestor', 'descendant', 'sibling', 'unrelated'];
 const matrixRoles: Role[] = ['unit_admin', 'campaign_manager', 'contact', 'reviewer'];
+/**
+ * 三员分立: the security administrator (accounts only) and the audit administrator (the audit log
+ * only) are checked against every route too. Neither sees units or business records (404), except
+ * that the security administrator sees the accounts of its subtree (refusals there are 403).
+ */
+const separatedRoles: Role[] = ['security_admin', 'audit_admin'];
+const testedRoles: Role[] = [...matrixRoles, ...separatedRoles];
 const visibleRelations: Relation[] = ['own', 'descendant'];
 
 interface Target {
@@ -39,8 +46,20 @@ interface RouteCase {
   allowedRelations: Relation[];
   /** Relations in which the record is visible (refusals there are 403, elsewhere 404). */
   visibleIn?: Relation[];
-  /** For rules the two lists above cannot say. */
+  /** For rules the two lists above cannot say (business roles only). */
   expected?: (role: Role, relation: Relation) => Expected;
+  /** An account route: the security administrator sees the account (refused with 403, not 404). */
+  securitySees?: boolean;
+}
+
+function expectedAnswer(routeCase: RouteCase, role: Role, relation: Relation): Expected {
+  const visible = (routeCase.visibleIn ?? visibleRelations).includes(relation);
+  const allowed = routeCase.allowedRoles.includes(role) && routeCase.allowedRelations.includes(relation);
+  if (separatedRoles.includes(role)) {
+    if (allowed) return 'allow';
+    return role === 'security_admin' && routeCase.securitySees && visibleRelations.includes(relation) ? 403 : 404;
+  }
+  return routeCase.expected?.(role, relation) ?? (allowed ? 'allow' : visible ? 403 : 404);
 }
 
 /**
@@ -118,14 +137,14 @@ const routeCases: RouteCase[] = [
     name: 'list accounts of unit',
     route: 'GET /api/v1/users',
     request: (c, t) => c.get(`/api/v1/users?unitId=${t.unitId}`),
-    allowedRoles: ['unit_admin'],
+    allowedRoles: ['unit_admin', 'security_admin'],
     allowedRelations: ['own', 'descendant'],
   },
   {
     name: 'view account',
     route: 'GET /api/v1/users/:id',
     request: (c, t) => c.get(`/api/v1/users/${t.userId}`),
-    allowedRoles: ['unit_admin'],
+    allowedRoles: ['unit_admin', 'security_admin'],
     allowedRelations: ['own', 'descendant'],
   },
   {
@@ -148,6 +167,7 @@ const routeCases: RouteCase[] = [
     request: (c, t) => c.patch(`/api/v1/users/${t.userId}`, { version: t.userVersion, displayName: '改名' }),
     allowedRoles: ['unit_admin'],
     allowedRelations: ['own', 'descendant'],
+    securitySees: true,
   },
   {
     name: 'reset password',
@@ -155,7 +175,18 @@ const routeCases: RouteCase[] = [
     request: (c, t) => c.post(`/api/v1/users/${t.userId}/reset-password`, { mode: 'activation_link' }),
     allowedRoles: ['unit_admin'],
     allowedRelations: ['own', 'descendant'],
+    securitySees: true,
   },
+  ...(['unlock', 'reset-totp'] as const).map(
+    (action): RouteCase => ({
+      name: `${action} an account`,
+      route: `POST /api/v1/users/:id/${action}`,
+      request: (c, t) => c.post(`/api/v1/users/${t.userId}/${action}`),
+      // The security administrator's alone: unit administrators see the account but are refused.
+      allowedRoles: ['security_admin'],
+      allowedRelations: ['own', 'descendant'],
+    }),
+  ),
   // --- Campaigns: readable in the unit's subtree and by the levels below it (ancestor relation). ---
   {
     name: 'view campaign',
@@ -495,14 +526,17 @@ const routeCases: RouteCase[] = [
 
 /** Routes checked elsewhere that need no target unit, with who may call them. */
 const scopeRoutes: { route: string; url: string; allowedRoles: Role[]; method?: 'POST' }[] = [
-  { route: 'GET /api/v1/audit', url: '/api/v1/audit', allowedRoles: ['unit_admin'] },
+  // A unit administrator reads its subtree's entries; the audit administrator the whole log.
+  { route: 'GET /api/v1/audit', url: '/api/v1/audit', allowedRoles: ['unit_admin', 'audit_admin'] },
+  { route: 'GET /api/v1/audit/verify', url: '/api/v1/audit/verify', allowedRoles: ['audit_admin'] },
   { route: 'GET /api/v1/campaigns', url: '/api/v1/campaigns', allowedRoles: matrixRoles },
   { route: 'GET /api/v1/campaign-activities/assigned', url: '/api/v1/campaign-activities/assigned', allowedRoles: matrixRoles },
   { route: 'GET /api/v1/notices', url: '/api/v1/notices', allowedRoles: matrixRoles },
   { route: 'GET /api/v1/inbox', url: '/api/v1/inbox', allowedRoles: matrixRoles },
   { route: 'GET /api/v1/notifications', url: '/api/v1/notifications', allowedRoles: matrixRoles },
   { route: 'POST /api/v1/notifications/read', url: '/api/v1/notifications/read', allowedRoles: matrixRoles, method: 'POST' },
-  { route: 'GET /api/v1/form-templates', url: '/api/v1/form-templates', allowedRoles: matrixRoles },
+  // The built-in sample forms: reference content holding no unit's data.
+  { route: 'GET /api/v1/form-templates', url: '/api/v1/form-templates', allowedRoles: testedRoles },
   { route: 'GET /api/v1/forms', url: '/api/v1/forms', allowedRoles: matrixRoles },
   { route: 'GET /api/v1/my-tasks', url: '/api/v1/my-tasks', allowedRoles: matrixRoles },
   // Lists scoped by the caller's subtree: every role may ask (a reviewer's lists are empty).
@@ -518,9 +552,16 @@ const scopeRoutes: { route: string; url: string; allowedRoles: Role[]; method?: 
 /** Routes open without a session, or about the caller's own session. */
 const publicRoutes = new Set([
   'POST /api/v1/session',
+  'POST /api/v1/session/totp',
   'GET /api/v1/session',
   'DELETE /api/v1/session',
   'POST /api/v1/account/password',
+  // The caller's own authenticator (session.test.ts walks enrolment, recovery codes, disabling).
+  'GET /api/v1/account/totp',
+  'POST /api/v1/account/totp/enrolment',
+  'POST /api/v1/account/totp/confirm',
+  'POST /api/v1/account/totp/recovery-codes',
+  'POST /api/v1/account/totp/disable',
   'GET /api/v1/account/activation',
   'POST /api/v1/account/activation',
   // Multipart or file-bound routes, covered in their own tests: units-import.test.ts (scoped by the
@@ -754,6 +795,17 @@ const fixtures = {
   },
 };
 
+/** An answer carrying no records: an empty list, a page of none, counts of zero, or a blank template. */
+function isEmptyAnswer(response: { headers: Record<string, unknown>; body: string; json: () => unknown }): boolean {
+  if (!String(response.headers['content-type']).includes('json')) return true;
+  const body = response.json();
+  if (Array.isArray(body)) return body.length === 0;
+  if (body && typeof body === 'object') {
+    return Object.values(body).every((v) => (Array.isArray(v) ? v.length === 0 : typeof v === 'number' ? v === 0 : typeof v !== 'object' || v === null));
+  }
+  return false;
+}
+
 describe('access-control matrix', () => {
   it('covers every /api/v1 route', () => {
     const covered = new Set([...routeCases.map((c) => c.route), ...scopeRoutes.map((r) => r.route), ...publicRoutes]);
@@ -764,11 +816,9 @@ describe('access-control matrix', () => {
 
   for (const routeCase of routeCases) {
     describe(routeCase.name, () => {
-      for (const role of matrixRoles) {
+      for (const role of testedRoles) {
         for (const relation of relations) {
-          const visible = (routeCase.visibleIn ?? visibleRelations).includes(relation);
-          const allowed = routeCase.allowedRoles.includes(role) && routeCase.allowedRelations.includes(relation);
-          const expected: Expected = routeCase.expected?.(role, relation) ?? (allowed ? 'allow' : visible ? 403 : 404);
+          const expected = expectedAnswer(routeCase, role, relation);
           it(`${role} × ${relation} → ${expected}`, async () => {
             const { client, target } = await arrange(role, relation);
             const response = await routeCase.request(client, target);
@@ -799,6 +849,20 @@ describe('access-control matrix', () => {
           const { client } = await arrange(role, 'own');
           const response = scopeRoute.method === 'POST' ? await client.post(scopeRoute.url, {}) : await client.get(scopeRoute.url);
           expect(response.statusCode, response.body).toBe(expected);
+        });
+      }
+      for (const role of separatedRoles) {
+        const allowed = scopeRoute.allowedRoles.includes(role);
+        it(`${role} → ${allowed ? 200 : 'refused or nothing'}`, async () => {
+          const { client } = await arrange(role, 'own');
+          const response = scopeRoute.method === 'POST' ? await client.post(scopeRoute.url, {}) : await client.get(scopeRoute.url);
+          if (allowed) {
+            expect(response.statusCode, response.body).toBe(200);
+            return;
+          }
+          // Lists scoped by the caller's units answer with nothing (they see no units); others refuse.
+          if (response.statusCode === 200) expect(isEmptyAnswer(response), `${scopeRoute.route}: ${response.body.slice(0, 200)}`).toBe(true);
+          else expect(response.statusCode, response.body).toBe(403);
         });
       }
       it('anonymous → 401', async () => {

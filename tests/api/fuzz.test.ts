@@ -64,7 +64,8 @@ const NUM_RUNS_PLAUSIBLE = Math.max(5, Math.round(NUM_RUNS_MALFORMED / 2));
 const INT_MAX = 2_147_483_647;
 
 /** Routes whose plausible calls would end the fuzzing session itself (their malformed calls are still sent). */
-const sessionEnding = [/^DELETE \/api\/v1\/session$/, /password/, /sign-out/];
+// Wrong authenticator codes count toward the lockout, which ends the administrator's session too.
+const sessionEnding = [/^DELETE \/api\/v1\/session$/, /password/, /sign-out/, /\/account\/totp\//];
 
 let components: Record<string, Schema> = {};
 const resolve = (schema: Schema): Schema => {

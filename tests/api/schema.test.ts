@@ -18,10 +18,12 @@ function columns<L extends ColumnList>(list: L & Complete<L>): L {
 
 const expected = columns({
   units: ['id', 'parent_id', 'path', 'depth', 'name', 'short_name', 'type', 'level', 'region_code', 'tags', 'contact_name', 'contact_office_phone', 'contact_mobile', 'contact_fax', 'contact_email', 'mailing_address', 'pinyin_initials', 'sort_key', 'active', 'version', 'created_at', 'updated_at'],
-  users: ['id', 'unit_id', 'username', 'display_name', 'email', 'mobile', 'password_hash', 'status', 'must_change_password', 'locked_until', 'activation_token_hash', 'activation_expires_at', 'password_changed_at', 'version', 'created_at', 'updated_at'],
+  users: ['id', 'unit_id', 'username', 'display_name', 'email', 'mobile', 'password_hash', 'status', 'must_change_password', 'locked_until', 'activation_token_hash', 'activation_expires_at', 'password_changed_at', 'totp_secret', 'totp_enabled_at', 'totp_last_step', 'version', 'created_at', 'updated_at'],
   role_assignments: ['user_id', 'role', 'unit_id', 'granted_at'],
   sign_in_failures: ['id', 'user_id', 'failed_at'],
-  sessions: ['id', 'user_id', 'csrf_token', 'created_at', 'last_seen_at', 'expires_at', 'ip', 'user_agent'],
+  sessions: ['id', 'user_id', 'csrf_token', 'created_at', 'last_seen_at', 'expires_at', 'ip', 'user_agent', 'totp_pending_secret'],
+  sign_in_challenges: ['id', 'user_id', 'expires_at', 'created_at'],
+  totp_recovery_codes: ['id', 'user_id', 'code_hash', 'used_at'],
   audit_log: ['id', 'occurred_at', 'actor_user_id', 'actor_username', 'actor_unit_id', 'unit_id', 'action', 'target_type', 'target_id', 'outcome', 'ip', 'details', 'chain_seq', 'prev_hash', 'row_hash'],
   audit_chain: ['id', 'head_seq', 'head_hash', 'anchor_seq', 'anchor_hash', 'anchor_before', 'purged_at'],
   schema_migrations: ['name', 'sha256', 'applied_at'],

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, regionalUnit } from '../support/factories';
-import { createTestApp, signIn, anonymous, type TestApp } from '../support/test-app';
-import { testAdmin } from '../support/template';
+import { totpCode } from '../../src/server/features/accounts/totp';
+import { createUser, regionalUnit, rootUnit } from '../support/factories';
+import { createTestApp, freshTotpCode, signIn, anonymous, type Client, type TestApp } from '../support/test-app';
+import { testAdmin, testTotpSecret } from '../support/template';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,10 +14,14 @@ afterAll(() => t.close());
 
 const signInRequest = (username: string, password: string) =>
   t.app.inject({ method: 'POST', url: '/api/v1/session', payload: { username, password } });
+const totpStep = (challengeToken: string, code: string) =>
+  t.app.inject({ method: 'POST', url: '/api/v1/session/totp', payload: { challengeToken, totpCode: code } });
 
 describe('sign-in', () => {
   it('signs the administrator in with an HttpOnly SameSite cookie and returns the session', async () => {
-    const response = await signInRequest(testAdmin.username, testAdmin.password);
+    const first = await signInRequest(testAdmin.username, testAdmin.password);
+    expect(first.statusCode).toBe(202);
+    const response = await totpStep(first.json().challengeToken, await freshTotpCode(t.db, testAdmin.username));
     expect(response.statusCode).toBe(200);
     const cookie = String(response.headers['set-cookie']);
     expect(cookie).toMatch(/huiju_session=/);
@@ -215,5 +221,157 @@ describe('activation links', () => {
     const again = await anonymous(t.app).post('/api/v1/account/activation', { token, password: 'Other@2026x' });
     expect(again.statusCode).toBe(404);
     expect(again.json().code).toBe('activation_invalid');
+  });
+});
+
+describe('TOTP second factor', () => {
+  /** Enrols the signed-in account through the API; returns its secret and recovery codes. */
+  async function enrol(client: Client) {
+    const started = await client.post('/api/v1/account/totp/enrolment');
+    expect(started.statusCode, started.body).toBe(200);
+    const { secret, uri, qrCode } = started.json() as { secret: string; uri: string; qrCode: string };
+    const confirmed = await client.post('/api/v1/account/totp/confirm', { totpCode: totpCode(secret) });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    return { secret, uri, qrCode, recoveryCodes: confirmed.json().recoveryCodes as string[] };
+  }
+
+  it('asks for the code after the password and opens a session only with a valid one, once per challenge', async () => {
+    const first = await signInRequest(testAdmin.username, testAdmin.password);
+    expect(first.statusCode).toBe(202);
+    expect(first.headers['set-cookie']).toBeUndefined();
+    expect(first.json()).toMatchObject({ status: 'totp_required', challengeToken: expect.any(String) });
+    const { challengeToken } = first.json();
+    const code = await freshTotpCode(t.db, testAdmin.username);
+    const wrong = await totpStep(challengeToken, code === '000000' ? '111111' : '000000');
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json()).toMatchObject({ code: 'invalid_totp_code', errors: [expect.objectContaining({ field: 'totpCode' })] });
+    const ok = await totpStep(challengeToken, code);
+    expect(ok.statusCode).toBe(200);
+    expect(String(ok.headers['set-cookie'])).toMatch(/huiju_session=.*HttpOnly/i);
+    expect(ok.json().user).toMatchObject({ username: 'admin', totpEnabled: true, totpEnrolmentRequired: false });
+    // The challenge is spent, and a challenge past its five minutes is refused.
+    expect((await totpStep(challengeToken, code)).json().code).toBe('totp_challenge_invalid');
+    const late = (await signInRequest(testAdmin.username, testAdmin.password)).json().challengeToken as string;
+    await t.db.updateTable('sign_in_challenges').set({ expires_at: sql`now() - interval '1 second'` }).execute();
+    expect((await totpStep(late, await freshTotpCode(t.db, testAdmin.username))).statusCode).toBe(401);
+    const audited = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'session.sign_in').where('outcome', '=', 'failure').execute();
+    expect(audited.map((a) => a.details.reason)).toContain('wrong_totp');
+  });
+
+  it('enrols with a QR code, stores the secret only once confirmed, and refuses a replayed or stale code', async () => {
+    const nanjing = await regionalUnit(t.db, '3201');
+    const user = await createUser(t.db, nanjing.id, ['contact']);
+    const client = await signIn(t.app, user.username, user.password);
+    expect((await client.get('/api/v1/account/totp')).json()).toEqual({ enabled: false, enabledAt: null, required: false, recoveryCodesLeft: 0 });
+
+    const started = await client.post('/api/v1/account/totp/enrolment');
+    const { secret, uri, qrCode } = started.json();
+    expect(uri).toMatch(new RegExp(`^otpauth://totp/Huiju:${user.username}\\?`));
+    expect(uri).toContain(`secret=${secret}`);
+    expect(qrCode).toMatch(/^data:image\/png;base64,/);
+    const before = await t.db.selectFrom('users').select(['totp_secret', 'totp_enabled_at']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    expect(before).toEqual({ totp_secret: null, totp_enabled_at: null });
+    const bad = await client.post('/api/v1/account/totp/confirm', { totpCode: totpCode(secret, Date.now() - 120_000) });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().errors[0]).toMatchObject({ field: 'totpCode', message: expect.stringContaining('动态验证码') });
+
+    const code = totpCode(secret);
+    const confirmed = await client.post('/api/v1/account/totp/confirm', { totpCode: code });
+    expect(confirmed.statusCode).toBe(200);
+    expect(confirmed.json().recoveryCodes).toHaveLength(10);
+    const after = await t.db.selectFrom('users').select(['totp_secret', 'totp_enabled_at']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    expect(after.totp_secret).toBe(secret);
+    expect(after.totp_enabled_at).not.toBeNull();
+
+    // The code used to confirm cannot sign in; nor can one from two steps back.
+    const challenge = (await signInRequest(user.username, user.password)).json().challengeToken as string;
+    expect((await totpStep(challenge, code)).statusCode).toBe(401);
+    expect((await totpStep(challenge, totpCode(secret, Date.now() - 60_000))).statusCode).toBe(401);
+    const next = await totpStep(challenge, totpCode(secret, Date.now() + 30_000));
+    expect(next.statusCode).toBe(200);
+    const events = await t.db.selectFrom('audit_log').select(['action', 'outcome']).where('target_id', '=', String(user.id)).execute();
+    expect(events).toEqual(
+      expect.arrayContaining([
+        { action: 'account.totp_enrolment_start', outcome: 'success' },
+        { action: 'account.totp_enable', outcome: 'failure' },
+        { action: 'account.totp_enable', outcome: 'success' },
+      ]),
+    );
+  });
+
+  it('signs in once with each recovery code (stored hashed) and turns TOTP off only with password and code', async () => {
+    const nanjing = await regionalUnit(t.db, '3201');
+    const user = await createUser(t.db, nanjing.id, ['contact']);
+    const client = await signIn(t.app, user.username, user.password);
+    const { secret, recoveryCodes } = await enrol(client);
+    const stored = await t.db.selectFrom('totp_recovery_codes').select('code_hash').where('user_id', '=', user.id).execute();
+    expect(stored).toHaveLength(10);
+    expect(stored.map((r) => r.code_hash)).not.toContain(recoveryCodes[0]);
+
+    const recovery = recoveryCodes[0]!;
+    const first = await totpStep((await signInRequest(user.username, user.password)).json().challengeToken, recovery.toUpperCase());
+    expect(first.statusCode).toBe(200);
+    expect((await totpStep((await signInRequest(user.username, user.password)).json().challengeToken, recovery)).statusCode).toBe(401);
+    expect((await client.get('/api/v1/account/totp')).json()).toMatchObject({ enabled: true, recoveryCodesLeft: 9 });
+
+    const noPassword = await client.post('/api/v1/account/totp/disable', { password: 'Wrong@Pass9', totpCode: totpCode(secret, Date.now() + 30_000) });
+    expect(noPassword.statusCode).toBe(422);
+    expect(noPassword.json().errors[0].field).toBe('password');
+    const off = await client.post('/api/v1/account/totp/disable', { password: user.password, totpCode: totpCode(secret, Date.now() + 30_000) });
+    expect(off.statusCode, off.body).toBe(200);
+    expect((await signInRequest(user.username, user.password)).statusCode).toBe(200);
+    expect(await t.db.selectFrom('totp_recovery_codes').select('id').where('user_id', '=', user.id).execute()).toEqual([]);
+    const events = await t.db.selectFrom('audit_log').select(['action', 'outcome']).where('target_id', '=', String(user.id)).where('action', '=', 'account.totp_disable').execute();
+    expect(events).toEqual(expect.arrayContaining([{ action: 'account.totp_disable', outcome: 'failure' }, { action: 'account.totp_disable', outcome: 'success' }]));
+  });
+
+  it('counts wrong codes toward the lockout: the fifth locks the account', async () => {
+    const nanjing = await regionalUnit(t.db, '3201');
+    const user = await createUser(t.db, nanjing.id, ['contact'], { totp: true });
+    const wrong = totpCode(testTotpSecret) === '123456' ? '654321' : '123456';
+    for (let i = 1; i <= 4; i++) {
+      const challenge = (await signInRequest(user.username, user.password)).json().challengeToken as string;
+      expect((await totpStep(challenge, wrong)).statusCode).toBe(401);
+    }
+    const challenge = (await signInRequest(user.username, user.password)).json().challengeToken as string;
+    const fifth = await totpStep(challenge, wrong);
+    expect(fifth.statusCode).toBe(423);
+    expect(fifth.json().code).toBe('account_locked');
+    expect((await signInRequest(user.username, user.password)).statusCode).toBe(423);
+  });
+
+  it('limits a system administrator without TOTP to enrolling it, and keeps it required', async () => {
+    const root = await rootUnit(t.db);
+    const user = await createUser(t.db, root.id, ['system_admin'], { totp: false });
+    const client = await signIn(t.app, user.username, user.password);
+    expect((await client.get('/api/v1/session')).json().user).toMatchObject({ totpEnabled: false, totpEnrolmentRequired: true });
+    const refused = await client.get('/api/v1/units/roots');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ code: 'totp_enrolment_required', detail: expect.stringContaining('动态验证码') });
+    expect((await client.post('/api/v1/users', { unitId: root.id, username: 'sneaky', displayName: '绕过', roles: ['contact'] })).statusCode).toBe(403);
+    expect((await client.get('/api/v1/account/totp')).json()).toMatchObject({ enabled: false, required: true });
+
+    const { secret } = await enrol(client);
+    expect((await client.get('/api/v1/units/roots')).statusCode).toBe(200);
+    const keep = await client.post('/api/v1/account/totp/disable', { password: user.password, totpCode: totpCode(secret, Date.now() + 30_000) });
+    expect(keep.statusCode).toBe(409);
+    expect(keep.json().code).toBe('totp_required_for_role');
+  });
+
+  it('encrypts the secret at rest when HUIJU_TOTP_KEY is set', async () => {
+    const nanjing = await regionalUnit(t.db, '3201');
+    const user = await createUser(t.db, nanjing.id, ['contact']);
+    t.ctx.config.totpKey = randomBytes(32);
+    try {
+      const client = await signIn(t.app, user.username, user.password);
+      const { secret } = await enrol(client);
+      const row = await t.db.selectFrom('users').select('totp_secret').where('id', '=', user.id).executeTakeFirstOrThrow();
+      expect(row.totp_secret).toMatch(/^gcm:/);
+      expect(row.totp_secret).not.toContain(secret);
+      const challenge = (await signInRequest(user.username, user.password)).json().challengeToken as string;
+      expect((await totpStep(challenge, totpCode(secret, Date.now() + 30_000))).statusCode).toBe(200);
+    } finally {
+      t.ctx.config.totpKey = undefined;
+    }
   });
 });

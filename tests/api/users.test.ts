@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, regionalUnit } from '../support/factories';
+import { bootstrapUsernames } from '../../src/server/bootstrap';
+import { createUser, regionalUnit, rootUnit } from '../support/factories';
 import { anonymous, createTestApp, signIn, type Client, type TestApp } from '../support/test-app';
 import { testAdmin } from '../support/template';
 
@@ -147,16 +148,17 @@ describe('bulk accounts', () => {
 });
 
 describe('audit log', () => {
-  it('records writes and sign-ins with actor, unit, action, target, time and IP, searchable by administrators', async () => {
-    const response = await admin.get('/api/v1/audit?action=user.create&pageSize=200');
+  it('records writes and sign-ins with actor, unit, action, target, time and IP, searchable by the audit administrator', async () => {
+    const auditor = await signIn(t.app, (await createUser(t.db, (await rootUnit(t.db)).id, ['audit_admin'])).username, 'Test@Pass2026');
+    const response = await auditor.get('/api/v1/audit?action=user.create&pageSize=200');
     expect(response.statusCode).toBe(200);
     const entry = response.json().items.find((e: { details: { username?: string } }) => e.details.username === 'nanjing-admin');
     expect(entry).toMatchObject({ actorUsername: 'admin', action: 'user.create', targetType: 'user', outcome: 'success' });
     expect(entry.ip).toBe('127.0.0.1');
     expect(Date.parse(entry.occurredAt)).toBeGreaterThan(Date.now() - 600_000);
-    const signIns = (await admin.get('/api/v1/audit?action=session.sign_in&outcome=success')).json();
+    const signIns = (await auditor.get('/api/v1/audit?action=session.sign_in&outcome=success')).json();
     expect(signIns.total).toBeGreaterThan(0);
-    const text = (await admin.get(`/api/v1/audit?q=${encodeURIComponent('南京市科协')}`)).json();
+    const text = (await auditor.get(`/api/v1/audit?q=${encodeURIComponent('南京市科协')}`)).json();
     expect(text.total).toBeGreaterThan(0);
   });
 
@@ -177,5 +179,112 @@ describe('audit log', () => {
   it('cannot be changed or deleted, even by the database user', async () => {
     await expect(t.db.updateTable('audit_log').set({ action: 'forged' }).execute()).rejects.toThrow(/append-only/);
     await expect(t.db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('三员分立: system, security and audit administrators', () => {
+  let root: { id: number };
+  let security: Client;
+  let auditor: Client;
+  beforeAll(async () => {
+    root = await rootUnit(t.db);
+    const sec = await createUser(t.db, root.id, ['security_admin']);
+    const aud = await createUser(t.db, root.id, ['audit_admin']);
+    security = await signIn(t.app, sec.username, sec.password);
+    auditor = await signIn(t.app, aud.username, aud.password);
+  });
+
+  it('creates the three administrators on first start', async () => {
+    const rows = await t.db
+      .selectFrom('role_assignments as r')
+      .innerJoin('users as u', 'u.id', 'r.user_id')
+      .select(['u.username', 'r.role', 'r.unit_id'])
+      .where('r.role', 'in', ['system_admin', 'security_admin', 'audit_admin'])
+      .where('u.username', 'in', ['admin', bootstrapUsernames.security_admin, bootstrapUsernames.audit_admin])
+      .orderBy('u.username')
+      .execute();
+    expect(rows).toEqual([
+      { username: 'admin', role: 'system_admin', unit_id: root.id },
+      { username: 'auditadmin', role: 'audit_admin', unit_id: root.id },
+      { username: 'secadmin', role: 'security_admin', unit_id: root.id },
+    ]);
+  });
+
+  it('lets only the security administrator assign administrator roles, at the root, one per account', async () => {
+    const created = await admin.post('/api/v1/users', { unitId: root.id, username: 'ops-two', displayName: '运维二', roles: ['contact'] });
+    expect(created.statusCode).toBe(201);
+    const { id } = created.json().user;
+    // The system administrator cannot make another administrator.
+    const bySystem = await admin.patch(`/api/v1/users/${id}`, { version: 1, roles: ['audit_admin'] });
+    expect(bySystem.statusCode).toBe(403);
+    expect(bySystem.json().code).toBe('role_not_grantable');
+    // Two of the three on one account are refused with a clear message.
+    const both = await security.patch(`/api/v1/users/${id}`, { version: 1, roles: ['system_admin', 'audit_admin'] });
+    expect(both.statusCode).toBe(422);
+    expect(both.json()).toMatchObject({ code: 'administrator_roles_exclusive', errors: [expect.objectContaining({ field: 'roles' })] });
+    expect(both.json().detail).toMatch(/三员分立/);
+    const granted = await security.patch(`/api/v1/users/${id}`, { version: 1, roles: ['audit_admin'] });
+    expect(granted.statusCode, granted.body).toBe(200);
+    expect(granted.json().roles).toEqual(['audit_admin']);
+    // The security administrator edits nothing but roles, and administrator roles only at the root.
+    expect((await security.patch(`/api/v1/users/${id}`, { version: 2, displayName: '改名' })).statusCode).toBe(403);
+    const nanjing = await regionalUnit(t.db, '3201');
+    const njUser = await createUser(t.db, nanjing.id, ['contact']);
+    const atCity = await security.patch(`/api/v1/users/${njUser.id}`, { version: 1, roles: ['security_admin'] });
+    expect(atCity.statusCode).toBe(403);
+    expect(atCity.json().code).toBe('role_not_grantable');
+    const audited = await auditor.get(`/api/v1/audit?action=user.update&pageSize=200`);
+    expect(audited.json().items.some((e: { targetId: string; details: { roles?: string[] } }) => e.targetId === String(id) && e.details.roles?.[0] === 'audit_admin')).toBe(true);
+  });
+
+  it('refuses anyone changing their own roles', async () => {
+    const self = (await security.get('/api/v1/session')).json().user.id as number;
+    expect((await security.patch(`/api/v1/users/${self}`, { version: 1, roles: ['system_admin'] })).statusCode).toBe(403);
+    const adminId = (await admin.get('/api/v1/session')).json().user.id as number;
+    expect((await admin.patch(`/api/v1/users/${adminId}`, { version: 1, roles: ['contact'] })).statusCode).toBe(403);
+  });
+
+  it('lets the security administrator unlock an account and reset its authenticator; not the system administrator', async () => {
+    const nanjing = await regionalUnit(t.db, '3201');
+    const user = await createUser(t.db, nanjing.id, ['contact'], { totp: true });
+    await t.db.updateTable('users').set({ locked_until: new Date(Date.now() + 1_800_000) }).where('id', '=', user.id).execute();
+    expect((await admin.post(`/api/v1/users/${user.id}/unlock`)).statusCode).toBe(403);
+    expect((await admin.post(`/api/v1/users/${user.id}/reset-totp`)).statusCode).toBe(403);
+    expect((await auditor.post(`/api/v1/users/${user.id}/unlock`)).statusCode).toBe(404);
+    const listed = (await security.get(`/api/v1/users?unitId=${nanjing.id}&pageSize=100`)).json();
+    expect(listed.items.find((u: { id: number }) => u.id === user.id)).toMatchObject({ totpEnabled: true, lockedUntil: expect.any(String) });
+    const unlocked = await security.post(`/api/v1/users/${user.id}/unlock`);
+    expect(unlocked.statusCode).toBe(200);
+    expect(unlocked.json().lockedUntil).toBeNull();
+    const reset = await security.post(`/api/v1/users/${user.id}/reset-totp`);
+    expect(reset.statusCode).toBe(200);
+    expect(reset.json().totpEnabled).toBe(false);
+    // Without TOTP now, the password alone signs in.
+    const signedIn = await t.app.inject({ method: 'POST', url: '/api/v1/session', payload: { username: user.username, password: user.password } });
+    expect(signedIn.statusCode).toBe(200);
+    const actions = (await auditor.get(`/api/v1/audit?pageSize=200`)).json().items.filter((e: { targetId: string }) => e.targetId === String(user.id)).map((e: { action: string }) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['user.unlock', 'user.reset_totp']));
+    // No business data for the security administrator.
+    expect((await security.get(`/api/v1/units/${nanjing.id}`)).statusCode).toBe(404);
+    expect((await security.get('/api/v1/units/roots')).json()).toEqual([]);
+  });
+
+  it('gives the whole audit log and its verification to the audit administrator only', async () => {
+    for (const client of [admin, security]) {
+      expect((await client.get('/api/v1/audit')).statusCode).toBe(403);
+      expect((await client.get('/api/v1/audit/verify')).statusCode).toBe(403);
+    }
+    const all = (await auditor.get('/api/v1/audit?pageSize=200')).json();
+    expect(all.total).toBeGreaterThan(0);
+    const verified = await auditor.get('/api/v1/audit/verify');
+    expect(verified.statusCode).toBe(200);
+    expect(verified.json()).toMatchObject({ ok: true, firstBroken: null });
+    expect(verified.json().rows).toBeGreaterThan(0);
+    // The auditor changes nothing else and sees no accounts.
+    expect((await auditor.get('/api/v1/users')).statusCode).toBe(403);
+    expect((await auditor.post('/api/v1/users', { unitId: root.id, username: 'aud-made', displayName: '审计建', roles: ['contact'] })).statusCode).toBe(404);
+    // A unit administrator at the national root does not get the whole-system log either.
+    const rootUnitAdmin = await createUser(t.db, root.id, ['unit_admin']);
+    expect((await (await signIn(t.app, rootUnitAdmin.username, rootUnitAdmin.password)).get('/api/v1/audit')).statusCode).toBe(403);
   });
 });

@@ -1,7 +1,8 @@
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, regionalUnit } from '../support/factories';
+import { totpCode } from '../../src/server/features/accounts/totp';
+import { createUser, regionalUnit, rootUnit } from '../support/factories';
 import { browserAvailable, signInThroughUi, startBrowserHarness, type BrowserHarness } from '../support/browser';
 
 /**
@@ -127,5 +128,37 @@ describe.skipIf(!browserAvailable())('foundation in the browser', () => {
     // The API says the same to a direct request.
     const status = await page.evaluate(async (id) => (await fetch(`/api/v1/units/${id}`)).status, qinhuai.id);
     expect(status).toBe(404);
+  });
+
+  it('makes a system administrator without an authenticator set one up first, then asks for its code', async () => {
+    const root = await rootUnit(h.t.db);
+    const admin = await createUser(h.t.db, root.id, ['system_admin'], { totp: false });
+    const page = await h.newPage();
+    await signInThroughUi(page, admin.username, admin.password);
+    await page.getByTestId('totp-enrolment-required').waitFor();
+    expect(await page.getByTestId('unit-tree').count()).toBe(0);
+    await page.getByTestId('totp-start').click();
+    await page.getByTestId('totp-qr').waitFor();
+    const secret = (await page.getByTestId('totp-secret').innerText()).trim();
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    await page.getByTestId('totp-code').fill(totpCode(secret));
+    await page.getByTestId('totp-confirm').click();
+    await expect.poll(async () => (await page.getByTestId('totp-recovery-codes').innerText()).trim().split(/\s+/).length).toBe(10);
+    await page.getByTestId('totp-recovery-done').click();
+    await page.getByTestId('unit-tree').waitFor();
+
+    // Signing in again asks for the code after the password; a wrong one is refused in Chinese.
+    const again = await h.newPage();
+    await again.goto('/signin');
+    await again.getByTestId('signin-username').fill(admin.username);
+    await again.getByTestId('signin-password').fill(admin.password);
+    await again.getByTestId('signin-submit').click();
+    await again.getByTestId('signin-totp').waitFor();
+    await again.getByTestId('signin-totp').fill(totpCode(secret) === '000000' ? '111111' : '000000');
+    await again.getByTestId('signin-totp-submit').click();
+    await expect.poll(() => again.getByTestId('signin-error').innerText()).toMatch(/动态验证码不正确/);
+    await again.getByTestId('signin-totp').fill(totpCode(secret, Date.now() + 30_000));
+    await again.getByTestId('signin-totp-submit').click();
+    await again.getByTestId('unit-tree').waitFor();
   });
 });

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { webDistDir } from '../../src/server/app';
-import { createTestApp, type TestApp } from './test-app';
+import type { Db } from '../../src/server/db/database';
+import { createTestApp, freshTotpCode, type TestApp } from './test-app';
 import { testAdmin } from './template';
 
 export const chromiumPath = process.env.HUIJU_CHROMIUM ?? '/usr/bin/chromium';
@@ -45,9 +46,13 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   });
 }
 
+/** The database of the running harness, for answering the authenticator step of a sign-in. */
+let harnessDb: Db | null = null;
+
 /** A listening server on a fresh copy of the test database, and a headless Chromium. */
 export async function startBrowserHarness(): Promise<BrowserHarness> {
   const t = await createTestApp({ serveWeb: true });
+  harnessDb = t.db;
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
   const browser = await launchChromium();
@@ -75,14 +80,22 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
 
 /**
  * Signs in through the real sign-in page and waits for the outcome: the signed-in layout, the
- * forced password change, or the page's error message.
+ * forced password change or authenticator set-up, or the page's error message. When the page asks
+ * for the authenticator code (an account enrolled with testTotpSecret), it types a fresh one.
  */
 export async function signInThroughUi(page: Page, username = testAdmin.username, password = testAdmin.password) {
   await page.goto('/signin');
   await page.getByTestId('signin-username').fill(username);
   await page.getByTestId('signin-password').fill(password);
   await page.getByTestId('signin-submit').click();
-  await page.locator('[data-testid="current-user"], [data-testid="signin-error"], [data-testid="change-password-form"]').first().waitFor();
+  const outcome = '[data-testid="current-user"], [data-testid="signin-error"], [data-testid="change-password-form"], [data-testid="totp-enrolment-required"]';
+  await page.locator(`${outcome}, [data-testid="signin-totp"]`).first().waitFor();
+  if ((await page.getByTestId('signin-totp').count()) > 0) {
+    if (!harnessDb) throw new Error('signInThroughUi: no browser harness is running to produce the authenticator code');
+    await page.getByTestId('signin-totp').fill(await freshTotpCode(harnessDb, username));
+    await page.getByTestId('signin-totp-submit').click();
+    await page.locator(outcome).first().waitFor();
+  }
 }
 
 export type { FastifyInstance };

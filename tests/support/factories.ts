@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { Role } from '../../src/shared/domain/roles';
+import { sql } from 'kysely';
+import { requiresSecondFactor, type Role } from '../../src/shared/domain/roles';
 import type { UnitType, UnitLevel } from '../../src/shared/domain/units';
 import type { Db } from '../../src/server/db/database';
 import { hashPassword } from '../../src/server/features/accounts/passwords';
 import { pinyinInitialsOf, sortKeyOf } from '../../src/server/features/units/naming';
 import { insertUnit } from '../../src/server/features/units/repository';
 import { insertUser, replaceRoles } from '../../src/server/features/users/repository';
+import { testTotpSecret } from './template';
 
 export const defaultTestPassword = 'Test@Pass2026';
 let passwordHashCache: Promise<string> | undefined;
@@ -48,8 +50,17 @@ export async function createUnit(
   });
 }
 
-/** An active account holding `roles` at `unitId`, with the shared test password unless given. */
-export async function createUser(db: Db, unitId: number, roles: Role[], overrides: Partial<{ username: string; password: string }> = {}) {
+/**
+ * An active account holding `roles` at `unitId`, with the shared test password unless given. An
+ * administrator (who must use a second factor) has TOTP enrolled with testTotpSecret unless `totp`
+ * says otherwise.
+ */
+export async function createUser(
+  db: Db,
+  unitId: number,
+  roles: Role[],
+  overrides: Partial<{ username: string; password: string; totp: boolean }> = {},
+) {
   const username = overrides.username ?? `user-${unique()}`;
   const passwordHash = overrides.password
     ? await hashPassword(overrides.password)
@@ -67,5 +78,8 @@ export async function createUser(db: Db, unitId: number, roles: Role[], override
     activationExpiresAt: null,
   });
   await replaceRoles(db, id, unitId, roles);
+  if (overrides.totp ?? requiresSecondFactor(roles)) {
+    await db.updateTable('users').set({ totp_secret: testTotpSecret, totp_enabled_at: sql`now()` }).where('id', '=', id).execute();
+  }
   return { id, username, password: overrides.password ?? defaultTestPassword };
 }

@@ -1,11 +1,22 @@
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { openPostgres, pgliteParsers, wrapPGlite } from '../../src/server/db/database';
+import { sql } from 'kysely';
+import { openPostgres, pgliteParsers, wrapPGlite, type Db } from '../../src/server/db/database';
 import { prepareDatabase } from '../../src/server/bootstrap';
-import { pgliteTemplatePath, postgresTemplateName, templateKey, testAdmin, testDataDir } from './template';
+import { pgliteTemplatePath, postgresTemplateName, templateKey, testAdmin, testDataDir, testTotpSecret } from './template';
 
 const seedConfig = { seedRoot: undefined, adminUsername: testAdmin.username, adminPassword: testAdmin.password };
+
+/** The seeded database, with the system administrator's authenticator already enrolled (as after a first sign-in). */
+async function prepareTemplate(db: Db) {
+  await prepareDatabase(db, seedConfig);
+  await db
+    .updateTable('users')
+    .set({ totp_secret: testTotpSecret, totp_enabled_at: sql`now()` })
+    .where('username', '=', testAdmin.username)
+    .execute();
+}
 
 /** Migrates and seeds one template database per run; each test file then starts from a copy of it. */
 export default async function setup(project: { config: { env?: Record<string, unknown> } }) {
@@ -20,7 +31,7 @@ async function preparePGliteTemplate(key: string) {
   const file = pgliteTemplatePath(key);
   if (fs.existsSync(file)) return;
   const handle = wrapPGlite(await PGlite.create({ parsers: pgliteParsers }));
-  await prepareDatabase(handle.db, seedConfig);
+  await prepareTemplate(handle.db);
   const raw = await dumpOf(handle);
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, raw);
@@ -47,7 +58,7 @@ async function preparePostgresTemplate(key: string) {
     await admin.query(`create database ${building}`);
     const handle = openPostgres(withDatabase(url, building), 4);
     try {
-      await prepareDatabase(handle.db, seedConfig);
+      await prepareTemplate(handle.db);
     } finally {
       await handle.close();
     }

@@ -3,8 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readMigrationFiles } from '../../src/server/db/migrate';
 
-/** Credentials of the system administrator in every test database. */
-export const testAdmin = { username: 'admin', password: 'Huiju@Test2026' };
+/**
+ * The TOTP secret of every test account that needs a second factor (the system administrator of the
+ * template, administrators made by the factories): test helpers compute its codes.
+ */
+export const testTotpSecret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+/** Credentials of the system administrator in every test database (TOTP enrolled with testTotpSecret). */
+export const testAdmin = { username: 'admin', password: 'Huiju@Test2026', totpSecret: testTotpSecret };
 
 export const testDataDir = path.resolve('.test-data');
 
@@ -15,7 +21,7 @@ export const testDataDir = path.resolve('.test-data');
 export function templateKey(): string {
   const hash = createHash('sha256');
   for (const file of readMigrationFiles()) hash.update(file.sha256);
-  for (const file of ['src/server/features/units/region-seed.ts', 'src/server/bootstrap.ts', 'tests/support/template.ts']) {
+  for (const file of ['src/server/features/units/region-seed.ts', 'src/server/bootstrap.ts', 'tests/support/template.ts', 'tests/support/global-setup.ts']) {
     hash.update(fs.readFileSync(path.resolve(file)));
   }
   return hash.digest('hex').slice(0, 16);

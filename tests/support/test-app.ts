@@ -6,7 +6,21 @@ import type { AppContext } from '../../src/server/app-context';
 import { huijuVersion } from '../../src/server/bootstrap';
 import { loadConfig } from '../../src/server/config';
 import type { Db } from '../../src/server/db/database';
+import { totpCode } from '../../src/server/features/accounts/totp';
 import { createTestDatabase } from './test-database';
+import { testTotpSecret } from './template';
+
+const databases = new WeakMap<FastifyInstance, Db>();
+
+/**
+ * A fresh authenticator code for a test account enrolled with testTotpSecret. The account's last
+ * used step is forgotten first so tests may sign it in many times within 30 s; session.test.ts
+ * proves the server refuses a reused code.
+ */
+export async function freshTotpCode(db: Db, username: string): Promise<string> {
+  await db.updateTable('users').set({ totp_last_step: null }).where('username', '=', username).execute();
+  return totpCode(testTotpSecret);
+}
 
 export interface TestApp {
   app: FastifyInstance;
@@ -43,6 +57,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...(options.webDir ? { webDir: options.webDir } : {}),
     ...(options.logStream ? { logger: true, logStream: options.logStream } : {}),
   });
+  databases.set(app, database.db);
   return {
     app,
     db: database.db,
@@ -92,8 +107,15 @@ function clientWith(app: FastifyInstance, cookie: string, csrfToken: string): Cl
   };
 }
 
+/** Signs in through the API, answering the authenticator step with a fresh code when it is asked. */
 export async function signIn(app: FastifyInstance, username: string, password: string): Promise<Client> {
-  const response = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { username, password } });
+  let response = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { username, password } });
+  if (response.statusCode === 202) {
+    const db = databases.get(app);
+    if (!db) throw new Error('signIn: the app was not made by createTestApp, so no TOTP code can be produced');
+    const challengeToken = (response.json() as { challengeToken: string }).challengeToken;
+    response = await app.inject({ method: 'POST', url: '/api/v1/session/totp', payload: { challengeToken, totpCode: await freshTotpCode(db, username) } });
+  }
   if (response.statusCode !== 200) throw new Error(`sign-in of ${username} failed: ${response.statusCode} ${response.body}`);
   const setCookie = response.headers['set-cookie'];
   const raw = Array.isArray(setCookie) ? setCookie[0]! : setCookie!;

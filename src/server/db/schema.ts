@@ -54,6 +54,10 @@ export interface UsersTable {
   activation_token_hash: string | null;
   activation_expires_at: NullableTimestamp;
   password_changed_at: NullableTimestamp;
+  /** Base32, or `gcm:`-prefixed when encrypted with HUIJU_TOTP_KEY; set only after confirmation. */
+  totp_secret: string | null;
+  totp_enabled_at: NullableTimestamp;
+  totp_last_step: number | null;
   version: Generated<number>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
@@ -81,6 +85,21 @@ export interface SessionsTable {
   expires_at: Timestamp;
   ip: string | null;
   user_agent: string | null;
+  totp_pending_secret: Generated<string | null>;
+}
+
+export interface SignInChallengesTable {
+  id: string;
+  user_id: number;
+  expires_at: Timestamp;
+  created_at: GeneratedTimestamp;
+}
+
+export interface TotpRecoveryCodesTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  used_at: NullableTimestamp;
 }
 
 export interface AuditLogTable {
@@ -714,6 +733,8 @@ export interface Database {
   role_assignments: RoleAssignmentsTable;
   sign_in_failures: SignInFailuresTable;
   sessions: SessionsTable;
+  sign_in_challenges: SignInChallengesTable;
+  totp_recovery_codes: TotpRecoveryCodesTable;
   audit_log: AuditLogTable;
   audit_chain: AuditChainTable;
   schema_migrations: SchemaMigrationsTable;

@@ -14,6 +14,13 @@ declare module 'fastify' {
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** What an account still holding an initial (shared) password may do: see itself, change it, leave. */
 const allowedBeforePasswordChange = new Set(['GET /api/v1/session', 'DELETE /api/v1/session', 'POST /api/v1/account/password']);
+/** What an administrator without a second factor may do: the above, and set TOTP up (issue 9). */
+const allowedBeforeTotpEnrolment = new Set([
+  ...allowedBeforePasswordChange,
+  'GET /api/v1/account/totp',
+  'POST /api/v1/account/totp/enrolment',
+  'POST /api/v1/account/totp/confirm',
+]);
 
 export function sessionCookieName(secure: boolean): string {
   // The __Host- prefix pins the cookie to this host and path / and requires Secure.
@@ -73,6 +80,10 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
     if (request.session?.mustChangePassword && request.url.startsWith('/api/v1/')) {
       const route = `${request.method} ${request.url.split('?')[0]}`;
       if (!allowedBeforePasswordChange.has(route)) throw new AppError('password_change_required', 403);
+    }
+    if (request.session?.totpEnrolmentRequired && request.url.startsWith('/api/v1/')) {
+      const route = `${request.method} ${request.url.split('?')[0]}`;
+      if (!allowedBeforeTotpEnrolment.has(route)) throw new AppError('totp_enrolment_required', 403);
     }
   });
 });

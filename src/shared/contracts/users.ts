@@ -12,6 +12,8 @@ export const userView = z.object({
   mobile: z.string().nullable(),
   status: z.enum(['active', 'pending_activation', 'disabled']),
   lockedUntil: z.string().nullable(),
+  /** Signs in with an authenticator code (TOTP). */
+  totpEnabled: z.boolean(),
   roles: z.array(z.enum(roles)),
   version: z.number().int(),
   createdAt: z.string(),

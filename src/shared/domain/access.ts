@@ -28,7 +28,12 @@ export type Capability =
   /** Create, move, rename, deactivate units strictly below the grant's unit. */
   | 'units.restructure'
   | 'users.manage'
+  /** 安全保密管理员: see accounts, unlock them, reset their TOTP, assign the administrator roles. */
+  | 'accounts.security'
+  /** Read the audit log: a unit administrator over its subtree, the audit administrator everywhere. */
   | 'audit.view'
+  /** Recompute the audit hash chain (安全审计员 only). */
+  | 'audit.verify'
   /** See contacts' phones, e-mails and addresses unmasked. */
   | 'personal_data.view'
   /** Create campaigns, issue and forward notices, collect and review. */
@@ -41,7 +46,10 @@ const rolesWith: Record<Capability, readonly Role[]> = {
   'units.edit': ['system_admin', 'unit_admin'],
   'units.restructure': ['system_admin', 'unit_admin'],
   'users.manage': ['system_admin', 'unit_admin'],
-  'audit.view': ['system_admin', 'unit_admin'],
+  'accounts.security': ['security_admin'],
+  // 三员分立: the system administrator does not read the audit log (decision 010).
+  'audit.view': ['audit_admin', 'unit_admin'],
+  'audit.verify': ['audit_admin'],
   'personal_data.view': ['system_admin', 'unit_admin', 'campaign_manager'],
   'campaigns.manage': ['system_admin', 'campaign_manager'],
   'notices.acknowledge': ['system_admin', 'unit_admin', 'campaign_manager', 'contact'],
@@ -78,6 +86,20 @@ export function canSeePersonalData(actor: Actor, unitPath: string): boolean {
 
 export function isSystemAdmin(actor: Actor): boolean {
   return actor.grants.some((g) => g.role === 'system_admin');
+}
+
+/**
+ * The grants that see units and their business records: all but the security and audit
+ * administrators' (三员分立), whose grant at the root must not make campaigns, notices or
+ * notifications of the root visible to them.
+ */
+export function viewingGrants(actor: Actor): readonly RoleGrant[] {
+  return actor.grants.filter((g) => rolesWith['units.view'].includes(g.role));
+}
+
+/** The audit administrator reads the whole log, whatever unit the grant names. */
+export function isAuditAdmin(actor: Actor): boolean {
+  return actor.grants.some((g) => g.role === 'audit_admin');
 }
 
 /** Roles `actor` may grant at the unit at `unitPath`. */

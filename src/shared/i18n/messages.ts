@@ -77,6 +77,14 @@ export const errorMessages = {
     signup_not_confirmed: '该报名仍在候补中，没有名额，不能签到',
     signup_checked_in: '已签到的报名不能取消',
     signup_wrong_activity: '报名码 {code} 不属于本活动',
+    totp_enrolment_required: '管理员账户须先绑定动态验证码（TOTP），才能使用其他功能：请在“账户安全”页面扫码绑定',
+    totp_challenge_invalid: '登录验证已过期，请重新输入用户名和密码',
+    invalid_totp_code: '动态验证码不正确或已使用过，请输入验证器中的最新 6 位数字',
+    totp_already_enabled: '本账户已绑定动态验证码；如需更换请先解绑',
+    totp_enrolment_not_started: '请先开始绑定，扫描二维码后再输入验证码',
+    totp_not_enabled: '本账户尚未绑定动态验证码',
+    totp_required_for_role: '管理员账户必须使用动态验证码，不能解绑；如需更换验证器请联系安全保密管理员重置',
+    administrator_roles_exclusive: '三员分立：系统管理员、安全保密管理员、安全审计员三个角色不能由同一账户兼任（{roles}）',
   },
   en: {
     validation_failed: 'Some fields are invalid; please check the marked fields',
@@ -149,6 +157,14 @@ export const errorMessages = {
     signup_not_confirmed: 'This sign-up is still on the waiting list and holds no place; it cannot check in',
     signup_checked_in: 'A checked-in sign-up cannot be cancelled',
     signup_wrong_activity: 'Sign-up code {code} is not for this activity',
+    totp_enrolment_required: 'Administrator accounts must set up an authenticator (TOTP) before doing anything else: open the account security page and scan the QR code',
+    totp_challenge_invalid: 'The sign-in check has expired; enter your user name and password again',
+    invalid_totp_code: 'Wrong or already used code; enter the latest 6 digits from your authenticator',
+    totp_already_enabled: 'This account already uses an authenticator; turn it off first to change it',
+    totp_enrolment_not_started: 'Start the set-up and scan the QR code before entering a code',
+    totp_not_enabled: 'This account does not use an authenticator',
+    totp_required_for_role: 'Administrator accounts must keep their authenticator; ask the security administrator to reset it to change devices',
+    administrator_roles_exclusive: 'Separation of duties: the system, security and audit administrator roles cannot be held by one account ({roles})',
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 
@@ -261,6 +277,7 @@ export const fieldLabels: Record<Locale, Record<string, string>> = {
     host: '主办单位', organiser: '承办单位', photos: '照片', 'photos.fileId': '照片', 'photos.caption': '照片说明', mediaLinks: '媒体链接',
     'mediaLinks.title': '链接标题', 'mediaLinks.url': '链接地址', 'mediaLinks.kind': '链接类型', note: '审核意见', region: '地区', module: '模块', phase: '阶段',
     attendeeName: '姓名', affiliation: '学校或单位', capacity: '名额', signupCode: '报名码', code: '报名码', enabled: '开放报名',
+    totpCode: '动态验证码', challengeToken: '登录验证凭据',
   },
   en: {
     username: 'User name', password: 'Password', currentPassword: 'Current password', newPassword: 'New password',
@@ -286,6 +303,7 @@ export const fieldLabels: Record<Locale, Record<string, string>> = {
     host: 'Host', organiser: 'Organiser', photos: 'Photos', 'photos.fileId': 'Photo', 'photos.caption': 'Photo caption', mediaLinks: 'Media links',
     'mediaLinks.title': 'Link title', 'mediaLinks.url': 'Link address', 'mediaLinks.kind': 'Link kind', note: 'Moderation note', region: 'Region', module: 'Module', phase: 'Phase',
     attendeeName: 'Name', affiliation: 'School or unit', capacity: 'Places', signupCode: 'Sign-up code', code: 'Sign-up code', enabled: 'Sign-up open',
+    totpCode: 'Authenticator code', challengeToken: 'Sign-in check',
   },
 };
 
@@ -334,6 +352,8 @@ export const unitLevelLabels: Record<Locale, Record<string, string>> = {
 export const roleLabels: Record<Locale, Record<string, string>> = {
   'zh-CN': {
     system_admin: '系统管理员',
+    security_admin: '安全保密管理员',
+    audit_admin: '安全审计员',
     unit_admin: '单位管理员',
     campaign_manager: '活动管理员',
     contact: '填报员',
@@ -341,6 +361,8 @@ export const roleLabels: Record<Locale, Record<string, string>> = {
   },
   en: {
     system_admin: 'System administrator',
+    security_admin: 'Security administrator',
+    audit_admin: 'Audit administrator',
     unit_admin: 'Unit administrator',
     campaign_manager: 'Campaign manager',
     contact: 'Contact',

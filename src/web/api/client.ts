@@ -139,7 +139,10 @@ async function fail(response: Response, options: RequestOptions): Promise<never>
   const body = await parseBody(response);
   const problem = isProblem(body) ? body : null;
   if (response.status === 401 && !options.anonymous) state.onUnauthenticated?.();
-  if (response.status === 403 && problem?.code === 'password_change_required') state.onPasswordChangeRequired?.();
+  // Both say the session may only do one thing first: reload it so the gate shows that screen.
+  if (response.status === 403 && (problem?.code === 'password_change_required' || problem?.code === 'totp_enrolment_required')) {
+    state.onPasswordChangeRequired?.();
+  }
   throw new ApiError(response.status, problem, body, `HTTP ${response.status}`);
 }
 

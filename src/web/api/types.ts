@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { auditEntry, auditList } from '../../shared/contracts/audit';
-import type { activationInfo, sessionView } from '../../shared/contracts/session';
+import type { activationInfo, recoveryCodesView, sessionView, totpChallengeView, totpEnrolmentView, totpStatusView } from '../../shared/contracts/session';
 import type { importReport, importRowReport, unitDetail, unitSearchHit, unitSummary } from '../../shared/contracts/units';
 import type { bulkCreateResult, createdUser, credentialsView, userList, userView } from '../../shared/contracts/users';
 import type { campaignActivityView, campaignBody, campaignView } from '../../shared/contracts/campaigns';
@@ -46,6 +46,10 @@ import type { objectionView, publicityView, resultsView, reviewAssignment, round
 
 export type { Problem } from '../../shared/contracts/common';
 export type SessionView = z.infer<typeof sessionView>;
+export type TotpChallengeView = z.infer<typeof totpChallengeView>;
+export type TotpStatusView = z.infer<typeof totpStatusView>;
+export type TotpEnrolmentView = z.infer<typeof totpEnrolmentView>;
+export type RecoveryCodesView = z.infer<typeof recoveryCodesView>;
 export type ActivationInfo = z.infer<typeof activationInfo>;
 export type UnitSummary = z.infer<typeof unitSummary>;
 export type UnitDetail = z.infer<typeof unitDetail>;

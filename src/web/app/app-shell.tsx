@@ -30,7 +30,9 @@ import { NotificationBell } from '../components/notification-bell';
 import { PageSpin } from '../components/page-spin';
 import {
   acknowledgeRoles,
-  adminRoles,
+  accountPageRoles,
+  auditRoles,
+  unitViewerRoles,
   campaignManagerRoles,
   endSession,
   hasAnyRole,
@@ -47,7 +49,9 @@ export default function AppShell() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [signingOut, setSigningOut] = useState(false);
-  const isAdmin = hasAnyRole(session, adminRoles);
+  const managesAccounts = hasAnyRole(session, accountPageRoles);
+  const readsAudit = hasAnyRole(session, auditRoles);
+  const seesUnits = hasAnyRole(session, unitViewerRoles);
   const isSystemAdmin = hasAnyRole(session, ['system_admin']);
   const reviews = hasAnyRole(session, ['reviewer']);
   const managesCampaigns = hasAnyRole(session, campaignManagerRoles);
@@ -93,13 +97,9 @@ export default function AppShell() {
       : []),
     ...(reviews ? [{ key: '/reviews', icon: <StarOutlined />, label: <Link to="/reviews" data-testid="nav-reviews">{t('nav.reviews')}</Link> }] : []),
     ...(receivesNotices ? [{ key: '/assigned', icon: <CarryOutOutlined />, label: <Link to="/assigned">{t('nav.assigned')}</Link> }] : []),
-    { key: '/units', icon: <ApartmentOutlined />, label: <Link to="/units">{t('nav.units')}</Link> },
-    ...(isAdmin
-      ? [
-          { key: '/users', icon: <TeamOutlined />, label: <Link to="/users">{t('nav.users')}</Link> },
-          { key: '/audit', icon: <AuditOutlined />, label: <Link to="/audit">{t('nav.audit')}</Link> },
-        ]
-      : []),
+    ...(seesUnits ? [{ key: '/units', icon: <ApartmentOutlined />, label: <Link to="/units">{t('nav.units')}</Link> }] : []),
+    ...(managesAccounts ? [{ key: '/users', icon: <TeamOutlined />, label: <Link to="/users" data-testid="nav-users">{t('nav.users')}</Link> }] : []),
+    ...(readsAudit ? [{ key: '/audit', icon: <AuditOutlined />, label: <Link to="/audit" data-testid="nav-audit">{t('nav.audit')}</Link> }] : []),
     ...(isSystemAdmin ? [{ key: '/outbox', icon: <SendOutlined />, label: <Link to="/outbox" data-testid="nav-outbox">{t('nav.outbox')}</Link> }] : []),
     { key: '/profile', icon: <SettingOutlined />, label: <Link to="/profile">{t('nav.profile')}</Link> },
   ];

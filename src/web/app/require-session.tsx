@@ -8,10 +8,12 @@ import { useSession } from '../session/session';
 
 const AppShell = lazy(() => import('./app-shell'));
 const ForcedPasswordPage = lazy(() => import('../pages/forced-password-page'));
+const ForcedTotpPage = lazy(() => import('../pages/forced-totp-page'));
 
 /**
  * The gate of the signed-in area: no session → the sign-in page (remembering where the user
- * was); a password that must be changed → that screen before anything else; else the app.
+ * was); a password that must be changed → that screen before anything else; an administrator
+ * without an authenticator → its set-up; else the app.
  */
 export function RequireSession() {
   const session = useSession();
@@ -39,6 +41,8 @@ export function RequireSession() {
     return <Navigate to={to} replace />;
   }
   return (
-    <Suspense fallback={<PageSpin />}>{session.data.user.mustChangePassword ? <ForcedPasswordPage /> : <AppShell />}</Suspense>
+    <Suspense fallback={<PageSpin />}>
+      {session.data.user.mustChangePassword ? <ForcedPasswordPage /> : session.data.user.totpEnrolmentRequired ? <ForcedTotpPage /> : <AppShell />}
+    </Suspense>
   );
 }

@@ -2,7 +2,15 @@ import { lazy, Suspense } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { SignInPage } from '../pages/sign-in-page';
 import { NotFoundPage, RouteErrorPage } from '../components/status-pages';
+import { hasAnyRole, unitViewerRoles, useRequiredSession } from '../session/session';
 import { RequireSession } from './require-session';
+
+/** The first page after sign-in: the unit tree, or for the security and audit administrators (who see no units) their own page. */
+function HomeRedirect() {
+  const session = useRequiredSession();
+  const to = hasAnyRole(session, unitViewerRoles) ? '/units' : hasAnyRole(session, ['audit_admin']) ? '/audit' : hasAnyRole(session, ['security_admin']) ? '/users' : '/profile';
+  return <Navigate to={to} replace />;
+}
 
 // Everything behind the sign-in page is loaded on demand, page by page.
 const ActivatePage = lazy(() => import('../pages/activate-page'));
@@ -58,7 +66,7 @@ export function createAppRouter() {
       element: <RequireSession />,
       errorElement: <RouteErrorPage />,
       children: [
-        { index: true, element: <Navigate to="/units" replace /> },
+        { index: true, element: <HomeRedirect /> },
         { path: 'units', element: <UnitsPage /> },
         { path: 'users', element: <UsersPage /> },
         { path: 'audit', element: <AuditPage /> },

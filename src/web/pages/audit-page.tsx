@@ -1,5 +1,5 @@
 import { SearchOutlined } from '@ant-design/icons';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
@@ -10,7 +10,7 @@ import { useLanguage } from '../app/language';
 import { ForbiddenResult } from '../components/status-pages';
 import { useErrorText } from '../lib/errors';
 import { formatDateTime } from '../lib/labels';
-import { adminRoles, hasAnyRole, useRequiredSession } from '../session/session';
+import { auditRoles, hasAnyRole, useRequiredSession } from '../session/session';
 
 /** Audit action codes with labels in the UI resources; others are shown as their code. */
 const knownActions = [
@@ -30,6 +30,12 @@ const knownActions = [
   'user.update',
   'user.reset_password',
   'user.bulk_create',
+  'user.unlock',
+  'user.reset_totp',
+  'account.totp_enrolment_start',
+  'account.totp_enable',
+  'account.totp_disable',
+  'account.totp_recovery_codes',
 ] as const;
 
 interface AuditFilters {
@@ -49,8 +55,43 @@ interface AppliedFilters {
 
 export default function AuditPage() {
   const session = useRequiredSession();
-  if (!hasAnyRole(session, adminRoles)) return <ForbiddenResult />;
-  return <AuditLog />;
+  if (!hasAnyRole(session, auditRoles)) return <ForbiddenResult />;
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      {hasAnyRole(session, ['audit_admin']) && <ChainVerification />}
+      <AuditLog />
+    </Space>
+  );
+}
+
+interface ChainReport {
+  ok: boolean;
+  rows: number;
+  firstBroken: { id: string | null; reason: string } | null;
+}
+
+/** 安全审计员: recompute the audit log's hash chain on demand. */
+function ChainVerification() {
+  const { t } = useTranslation();
+  const errorText = useErrorText();
+  const verify = useMutation({ mutationFn: () => api.get<ChainReport>('/audit/verify') });
+  return (
+    <Card size="small">
+      <Space wrap>
+        <Button onClick={() => verify.mutate()} loading={verify.isPending} data-testid="audit-verify">
+          {t('audit.verify')}
+        </Button>
+        {verify.data && (
+          <Tag color={verify.data.ok ? 'green' : 'red'} data-testid="audit-verify-result">
+            {verify.data.ok
+              ? t('audit.verifyOk', { rows: verify.data.rows })
+              : t('audit.verifyBroken', { id: verify.data.firstBroken?.id ?? '—', reason: verify.data.firstBroken?.reason ?? '' })}
+          </Tag>
+        )}
+        {verify.error && <Typography.Text type="danger">{errorText(verify.error)}</Typography.Text>}
+      </Space>
+    </Card>
+  );
 }
 
 function AuditLog() {

@@ -10,6 +10,7 @@ import { ChangePasswordForm } from '../components/change-password-form';
 import { useReportError } from '../lib/errors';
 import { roleLabel } from '../lib/labels';
 import { endSession, setSessionNotice, useRequiredSession } from '../session/session';
+import { TotpCard } from './totp-card';
 
 export default function ProfilePage() {
   const { t } = useTranslation();
@@ -79,6 +80,7 @@ export default function ProfilePage() {
       <Card title={t('profile.changePassword')}>
         <ChangePasswordForm username={session.user.username} />
       </Card>
+      <TotpCard />
       <Card title={t('profile.security')}>
         <Typography.Paragraph type="secondary">{t('profile.idleTimeout', { minutes: session.idleTimeoutMinutes })}</Typography.Paragraph>
         <Typography.Paragraph type="secondary">{t('profile.signOutEverywhereHint')}</Typography.Paragraph>

@@ -92,7 +92,13 @@ export function hasAnyRole(session: SessionView, wanted: readonly Role[]): boole
   return session.grants.some((g) => wanted.includes(g.role));
 }
 
+/** Roles that manage accounts (the users page); the security administrator uses it for roles, unlocking and TOTP resets. */
 export const adminRoles: readonly Role[] = ['system_admin', 'unit_admin'];
+export const accountPageRoles: readonly Role[] = [...rolesHaving('users.manage'), ...rolesHaving('accounts.security')];
+/** Roles that read the audit log (三员分立: not the system administrator). */
+export const auditRoles: readonly Role[] = rolesHaving('audit.view');
+/** Roles that see the unit tree (the security and audit administrators do not). */
+export const unitViewerRoles: readonly Role[] = rolesHaving('units.view');
 
 /** Roles the signed-in user may grant to others (the server checks the unit as well). */
 export function grantableRolesOf(session: SessionView): Role[] {

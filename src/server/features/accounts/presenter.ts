@@ -10,6 +10,8 @@ export function presentSession(session: ResolvedSession, idleTimeoutMinutes: num
       unitId: session.actor.unitId,
       unitName: session.unitName,
       mustChangePassword: session.mustChangePassword,
+      totpEnabled: session.totpEnabled,
+      totpEnrolmentRequired: session.totpEnrolmentRequired,
     },
     grants: session.grants.map((g) => ({ role: g.role, unitId: g.unitId, unitName: g.unitName })),
     csrfToken: session.csrfToken,

@@ -34,6 +34,7 @@ export async function findLiveSession(db: DbOrTx, id: string, idleMinutes: numbe
       'u.display_name',
       'u.status',
       'u.must_change_password',
+      'u.totp_enabled_at',
       'u.unit_id',
       'unit.path as unit_path',
       'unit.short_name as unit_name',
@@ -84,4 +85,96 @@ export async function recordSignInFailure(db: DbOrTx, userId: number): Promise<n
 
 export async function clearSignInFailures(db: DbOrTx, userId: number) {
   await db.deleteFrom('sign_in_failures').where('user_id', '=', userId).execute();
+}
+
+// --- Second factor (TOTP) ---
+
+export async function insertSignInChallenge(db: DbOrTx, challenge: { id: string; userId: number; expiresAt: Date }) {
+  // One pending challenge per account: a new password step replaces the previous one.
+  await db.deleteFrom('sign_in_challenges').where('user_id', '=', challenge.userId).execute();
+  await db.insertInto('sign_in_challenges').values({ id: challenge.id, user_id: challenge.userId, expires_at: challenge.expiresAt }).execute();
+}
+
+export async function findLiveSignInChallenge(db: DbOrTx, id: string) {
+  return db
+    .selectFrom('sign_in_challenges')
+    .select(['id', 'user_id'])
+    .where('id', '=', id)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+}
+
+export async function deleteSignInChallenges(db: DbOrTx, userId: number) {
+  await db.deleteFrom('sign_in_challenges').where('user_id', '=', userId).execute();
+}
+
+export async function setPendingTotpSecret(db: DbOrTx, sessionId: string, sealed: string | null) {
+  await db.updateTable('sessions').set({ totp_pending_secret: sealed }).where('id', '=', sessionId).execute();
+}
+
+export async function findPendingTotpSecret(db: DbOrTx, sessionId: string): Promise<string | null> {
+  const row = await db.selectFrom('sessions').select('totp_pending_secret').where('id', '=', sessionId).executeTakeFirst();
+  return row?.totp_pending_secret ?? null;
+}
+
+/**
+ * Records `step` as the last one used, only when it is newer than the stored one: two requests
+ * racing with the same code cannot both succeed.
+ */
+export async function claimTotpStep(db: DbOrTx, userId: number, step: number): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function enableTotp(db: DbOrTx, userId: number, sealedSecret: string, step: number) {
+  await db
+    .updateTable('users')
+    .set({ totp_secret: sealedSecret, totp_enabled_at: sql`now()`, totp_last_step: step, updated_at: new Date(), version: sql`version + 1` })
+    .where('id', '=', userId)
+    .execute();
+}
+
+export async function disableTotp(db: DbOrTx, userId: number) {
+  await db
+    .updateTable('users')
+    .set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null, updated_at: new Date(), version: sql`version + 1` })
+    .where('id', '=', userId)
+    .execute();
+  await db.deleteFrom('totp_recovery_codes').where('user_id', '=', userId).execute();
+  await db.deleteFrom('sign_in_challenges').where('user_id', '=', userId).execute();
+}
+
+export async function replaceRecoveryCodes(db: DbOrTx, userId: number, codeHashes: string[]) {
+  await db.deleteFrom('totp_recovery_codes').where('user_id', '=', userId).execute();
+  await db
+    .insertInto('totp_recovery_codes')
+    .values(codeHashes.map((code_hash) => ({ user_id: userId, code_hash })))
+    .execute();
+}
+
+/** Marks an unused recovery code used; false when there is none with that hash. */
+export async function useRecoveryCode(db: DbOrTx, userId: number, codeHash: string): Promise<boolean> {
+  const result = await db
+    .updateTable('totp_recovery_codes')
+    .set({ used_at: sql`now()` })
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function countUnusedRecoveryCodes(db: DbOrTx, userId: number): Promise<number> {
+  const row = await db
+    .selectFrom('totp_recovery_codes')
+    .select(sql<string>`count(*)`.as('n'))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

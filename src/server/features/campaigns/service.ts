@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { can, scopeOf, type Actor } from '../../../shared/domain/access';
+import { can, scopeOf, viewingGrants, type Actor } from '../../../shared/domain/access';
 import {
   checkPhases,
   defaultModules,
@@ -26,7 +26,7 @@ import * as repo from './repository';
 
 /** A campaign is readable in its unit's subtree (the units it addresses) and by those above it. */
 export function canReadCampaign(actor: Actor, unitPath: string): boolean {
-  return can(actor, 'units.view', unitPath) || actor.grants.some((g) => isInSubtree(g.unitPath, unitPath));
+  return can(actor, 'units.view', unitPath) || viewingGrants(actor).some((g) => isInSubtree(g.unitPath, unitPath));
 }
 
 export async function loadReadableCampaign(db: DbOrTx, actor: Actor, id: number) {
@@ -206,7 +206,7 @@ export async function updateCampaign(db: Db, options: { actor: Actor; id: number
 }
 
 export async function listCampaigns(db: Db, actor: Actor, query: { unitId?: number | undefined; year?: number | undefined }) {
-  const ancestorIds = [...new Set(actor.grants.flatMap((g) => idsOnPath(g.unitPath)))];
+  const ancestorIds = [...new Set(viewingGrants(actor).flatMap((g) => idsOnPath(g.unitPath)))];
   return repo.listCampaigns(db, { scopePaths: scopeOf(actor, 'units.view'), ancestorIds, ...query });
 }
 

@@ -1,4 +1,4 @@
-import { can, scopeOf, type Actor } from '../../../shared/domain/access';
+import { can, scopeOf, viewingGrants, type Actor } from '../../../shared/domain/access';
 import { addresseePhrase, composeAddresseeText, type AddresseeRule } from '../../../shared/domain/addressees';
 import { chinaDateOf, endOfChinaDay, fitsUpstream, proposeLocalDeadline } from '../../../shared/domain/deadlines';
 import { formatDocumentNumber, nextSerial, parseDocumentNumber } from '../../../shared/domain/document-number';
@@ -418,8 +418,9 @@ export async function withdrawNotice(db: Db, options: { actor: Actor; id: number
  * holding a role there — an upper level never signs on behalf of its subordinates.
  */
 export async function receiptOf(db: DbOrTx, actor: Actor, noticeId: number) {
-  const ownUnits = [...new Set(actor.grants.map((g) => g.unitPath))];
-  const reached = (await repo.recipientsWithin(db, noticeId, ownUnits)).filter((r) => actor.grants.some((g) => g.unitId === r.unit_id));
+  const grants = viewingGrants(actor);
+  const ownUnits = [...new Set(grants.map((g) => g.unitPath))];
+  const reached = (await repo.recipientsWithin(db, noticeId, ownUnits)).filter((r) => grants.some((g) => g.unitId === r.unit_id));
   const own = reached[0];
   return own ? repo.findRecipient(db, noticeId, own.unit_id) : undefined;
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { okResponse, paginationQuery } from '../../../shared/contracts/common';
-import { isSystemAdmin } from '../../../shared/domain/access';
+import { isSystemAdmin, viewingGrants } from '../../../shared/domain/access';
 import { forbidden } from '../../errors';
 import type { AppContext } from '../../app-context';
 import { responses } from '../../http';
@@ -36,7 +36,7 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
     },
     async (request) => {
       const { actor } = requireSession(request);
-      const { items, unread } = await listNotifications(ctx.db, unitsOf(actor.grants), request.query.limit);
+      const { items, unread } = await listNotifications(ctx.db, unitsOf(viewingGrants(actor)), request.query.limit);
       return {
         unread,
         items: items.map((n) => ({
@@ -65,7 +65,7 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
     },
     async (request) => {
       const { actor } = requireSession(request);
-      await markNotificationsRead(ctx.db, unitsOf(actor.grants), actor.userId, request.body.ids);
+      await markNotificationsRead(ctx.db, unitsOf(viewingGrants(actor)), actor.userId, request.body.ids);
       return { ok: true as const };
     },
   );

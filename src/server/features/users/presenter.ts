@@ -15,6 +15,7 @@ export function presentUser(user: UserWithUnit, actor: Actor): UserView {
     mobile: user.mobile && !show ? maskPhone(user.mobile) : user.mobile,
     status: user.status,
     lockedUntil: user.locked_until && user.locked_until > new Date() ? user.locked_until.toISOString() : null,
+    totpEnabled: user.totp_enabled_at !== null,
     roles: user.roles,
     version: user.version,
     createdAt: user.created_at.toISOString(),

@@ -104,6 +104,7 @@ const userColumns = [
   'users.mobile',
   'users.status',
   'users.locked_until',
+  'users.totp_enabled_at',
   'users.version',
   'users.created_at',
 ] as const;

@@ -85,4 +85,22 @@ export const userRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
       return users.resetUserPassword(db, { actor, id: request.params.id, mode: request.body.mode, publicUrl, client: clientOf(request) });
     },
   );
+
+  app.post(
+    '/users/:id/unlock',
+    { schema: { tags, summary: '解除锁定 Unlock (安全保密管理员)', params: idParams, response: responses({ 200: userView }) } },
+    async (request) => {
+      const { actor } = requireSession(request);
+      return presentUser(await users.unlockUser(db, { actor, id: request.params.id, client: clientOf(request) }), actor);
+    },
+  );
+
+  app.post(
+    '/users/:id/reset-totp',
+    { schema: { tags, summary: '重置动态验证码 Reset the authenticator (安全保密管理员)', params: idParams, response: responses({ 200: userView }) } },
+    async (request) => {
+      const { actor } = requireSession(request);
+      return presentUser(await users.resetUserTotp(db, { actor, id: request.params.id, client: clientOf(request) }), actor);
+    },
+  );
 };

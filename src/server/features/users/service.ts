@@ -1,10 +1,10 @@
 import { can, rolesGrantableAt, scopeOf, type Actor } from '../../../shared/domain/access';
-import { grantableRoles, type Role } from '../../../shared/domain/roles';
+import { conflictingAdministratorRoles, grantableRoles, isAdministratorRole, type Role } from '../../../shared/domain/roles';
 import type { z } from 'zod';
 import type { bulkCreateUsersBody, createUserBody, updateUserBody } from '../../../shared/contracts/users';
 import type { Db, DbOrTx } from '../../db/database';
 import { AppError, forbidden, notFound, staleVersion } from '../../errors';
-import { deleteSessionsOfUser } from '../accounts/repository';
+import { clearSignInFailures, deleteSessionsOfUser, disableTotp } from '../accounts/repository';
 import { generateInitialPassword, hashPassword, randomToken, sha256 } from '../accounts/passwords';
 import { assertPasswordAcceptable, type ClientInfo } from '../accounts/service';
 import { actorFields, insertAuditEntry } from '../audit/repository';
@@ -62,15 +62,37 @@ async function issueCredentials(
 
 function assertMayGrant(actor: Actor, unitPath: string, roles: readonly Role[]) {
   const grantable = rolesGrantableAt(actor, unitPath, grantableRoles);
-  const refused = roles.find((r) => !grantable.has(r));
+  // The three administrators hold over the whole system: granted at the national root only.
+  const atRoot = unitPath.split('/').filter(Boolean).length === 1;
+  const refused = roles.find((r) => !grantable.has(r) || (isAdministratorRole(r) && !atRoot));
   if (refused) throw new AppError('role_not_grantable', 403, { role: refused }, [{ field: 'roles', code: 'invalid_option' }]);
 }
 
-async function loadManageableUser(db: DbOrTx, actor: Actor, id: number) {
+/** 三员分立: one account holds at most one of the system, security and audit administrator roles. */
+function assertAdministratorRolesExclusive(roles: readonly Role[]) {
+  const conflict = conflictingAdministratorRoles(roles);
+  if (conflict.length > 0) {
+    throw new AppError('administrator_roles_exclusive', 422, { roles: conflict.join(', ') }, [{ field: 'roles', code: 'invalid_option' }]);
+  }
+}
+
+/**
+ * An account the actor may see: within its users.manage scope, or (for the security administrator)
+ * its accounts.security scope. Elsewhere it does not exist for the actor (404); where the actor sees
+ * units but may do neither, it is refused (403).
+ */
+async function loadAccount(db: DbOrTx, actor: Actor, id: number, capability: 'users.manage' | 'accounts.security' | 'either') {
   const user = await repo.findUserWithUnit(db, id);
-  if (!user || !can(actor, 'units.view', user.unit_path)) throw notFound();
-  if (!can(actor, 'users.manage', user.unit_path)) throw forbidden();
+  const manages = user && can(actor, 'users.manage', user.unit_path);
+  const secures = user && can(actor, 'accounts.security', user.unit_path);
+  if (!user || !(manages || secures || can(actor, 'units.view', user.unit_path))) throw notFound();
+  const allowed = capability === 'either' ? manages || secures : capability === 'users.manage' ? manages : secures;
+  if (!allowed) throw forbidden();
   return user;
+}
+
+async function loadManageableUser(db: DbOrTx, actor: Actor, id: number) {
+  return loadAccount(db, actor, id, 'users.manage');
 }
 
 export async function listUsers(
@@ -78,11 +100,14 @@ export async function listUsers(
   actor: Actor,
   query: { unitId?: number | undefined; includeSubtree: boolean; q?: string | undefined; page: number; pageSize: number },
 ) {
-  const scopePaths = scopeOf(actor, 'users.manage');
+  const scopePaths = [...new Set([...scopeOf(actor, 'users.manage'), ...scopeOf(actor, 'accounts.security')])];
   let unitPath: string | undefined;
   if (query.unitId) {
-    unitPath = (await loadVisibleUnit(db, actor, query.unitId)).path;
-    if (!can(actor, 'users.manage', unitPath)) throw forbidden();
+    const unit = await units.findUnit(db, query.unitId);
+    const mayList = unit && (can(actor, 'users.manage', unit.path) || can(actor, 'accounts.security', unit.path));
+    if (!unit || !(mayList || can(actor, 'units.view', unit.path))) throw notFound();
+    if (!mayList) throw forbidden();
+    unitPath = unit.path;
   } else if (scopePaths.length === 0) {
     throw forbidden();
   }
@@ -90,7 +115,7 @@ export async function listUsers(
 }
 
 export async function getUser(db: Db, actor: Actor, id: number) {
-  return loadManageableUser(db, actor, id);
+  return loadAccount(db, actor, id, 'either');
 }
 
 function translateUsernameConflict(error: unknown, username: string): never {
@@ -116,6 +141,7 @@ export async function createUser(
   const unit = await loadVisibleUnit(db, actor, input.unitId);
   if (!can(actor, 'users.manage', unit.path)) throw forbidden();
   assertMayGrant(actor, unit.path, input.roles);
+  assertAdministratorRolesExclusive(input.roles);
   const { credentials, row } = await issueCredentials(input.mode, input.username, options.publicUrl, options.presetPassword);
   let id: number;
   try {
@@ -151,11 +177,17 @@ export async function updateUser(
   options: { actor: Actor; id: number; input: z.infer<typeof updateUserBody>; client: ClientInfo },
 ) {
   const { actor, input } = options;
-  const user = await loadManageableUser(db, actor, options.id);
+  // The security administrator assigns roles (the administrator roles) but edits nothing else.
+  const onlyRoles = Object.keys(input).every((k) => k === 'roles' || k === 'version');
+  const user = await loadAccount(db, actor, options.id, onlyRoles && input.roles ? 'either' : 'users.manage');
   if (input.roles) {
-    // Roles being removed must be ones the actor could grant, as must those being added.
-    const changedRoles = [...input.roles.filter((r) => !user.roles.includes(r)), ...user.roles.filter((r) => !input.roles!.includes(r))];
-    assertMayGrant(actor, user.unit_path, changedRoles);
+    assertAdministratorRolesExclusive(input.roles);
+    // Roles being added must be ones the actor could grant, as must those being removed, except that
+    // the security administrator (who assigns roles) may revoke any.
+    const added = input.roles.filter((r) => !user.roles.includes(r));
+    const removed = user.roles.filter((r) => !input.roles!.includes(r));
+    const revokesAny = can(actor, 'accounts.security', user.unit_path);
+    assertMayGrant(actor, user.unit_path, revokesAny ? added : [...added, ...removed]);
   }
   if (user.id === actor.userId && (input.status === 'disabled' || input.roles)) throw forbidden();
   await db.transaction().execute(async (trx) => {
@@ -279,4 +311,46 @@ export async function bulkCreateUsers(
     return result;
   });
   return { created: created.map(({ userId: _userId, ...rest }) => rest), skipped };
+}
+
+/** The security administrator lifts a lockout (the failures counted so far are forgotten too). */
+export async function unlockUser(db: Db, options: { actor: Actor; id: number; client: ClientInfo }) {
+  const { actor } = options;
+  const user = await loadAccount(db, actor, options.id, 'accounts.security');
+  await db.transaction().execute(async (trx) => {
+    await repo.updateUserRow(trx, user.id, null, { locked_until: null });
+    await clearSignInFailures(trx, user.id);
+    await insertAuditEntry(trx, {
+      ...actorFields(actor),
+      unitId: user.unit_id,
+      action: 'user.unlock',
+      targetType: 'user',
+      targetId: user.id,
+      ip: options.client.ip,
+    });
+  });
+  return (await repo.findUserWithUnit(db, user.id))!;
+}
+
+/**
+ * The security administrator removes an account's authenticator (a lost phone): its sessions end,
+ * and an administrator must enrol again at its next sign-in. Not for one's own account.
+ */
+export async function resetUserTotp(db: Db, options: { actor: Actor; id: number; client: ClientInfo }) {
+  const { actor } = options;
+  const user = await loadAccount(db, actor, options.id, 'accounts.security');
+  if (user.id === actor.userId) throw forbidden();
+  await db.transaction().execute(async (trx) => {
+    await disableTotp(trx, user.id);
+    await deleteSessionsOfUser(trx, user.id);
+    await insertAuditEntry(trx, {
+      ...actorFields(actor),
+      unitId: user.unit_id,
+      action: 'user.reset_totp',
+      targetType: 'user',
+      targetId: user.id,
+      ip: options.client.ip,
+    });
+  });
+  return (await repo.findUserWithUnit(db, user.id))!;
 }

@@ -10,7 +10,7 @@ import { UnitPicker, type PickedUnit } from '../../components/unit-picker';
 import { useReportError } from '../../lib/errors';
 import { roleLabel } from '../../lib/labels';
 import { contractRules, labelOf, validationText } from '../../lib/validation';
-import { grantableRolesOf, useRequiredSession } from '../../session/session';
+import { adminRoles, grantableRolesOf, hasAnyRole, useRequiredSession } from '../../session/session';
 
 interface UserFormValues {
   unitId: PickedUnit | null;
@@ -44,6 +44,8 @@ export function UserFormDrawer({ target, onClose, onCreated, onUpdated, onStale 
   const fields = createUserBody.shape;
   const label = (field: string) => labelOf(field, language);
   const isSelf = target.mode === 'edit' && target.user.id === session.user.id;
+  // The security administrator changes roles only (三员分立); details are the system administrator's.
+  const detailsLocked = target.mode === 'edit' && !hasAnyRole(session, adminRoles);
 
   // Roles this user may grant, plus any the account already holds (shown, not changeable).
   const grantable = grantableRolesOf(session);
@@ -134,15 +136,19 @@ export function UserFormDrawer({ target, onClose, onCreated, onUpdated, onStale 
           </Form.Item>
         )}
         <Form.Item name="displayName" label={label('displayName')} rules={contractRules(fields.displayName, 'displayName', language, { required: true })}>
-          <Input maxLength={50} autoComplete="off" />
+          <Input maxLength={50} autoComplete="off" disabled={detailsLocked} />
         </Form.Item>
         <Form.Item name="email" label={label('email')} rules={contractRules(fields.email, 'email', language)}>
-          <Input maxLength={200} type="email" autoComplete="off" />
+          <Input maxLength={200} type="email" autoComplete="off" disabled={detailsLocked} />
         </Form.Item>
         <Form.Item name="mobile" label={label('mobile')} rules={contractRules(fields.mobile, 'mobile', language)}>
-          <Input maxLength={40} autoComplete="off" />
+          <Input maxLength={40} autoComplete="off" disabled={detailsLocked} />
         </Form.Item>
         {isSelf && <Alert type="info" showIcon title={t('users.selfLimited')} style={{ marginBottom: 16 }} />}
+        {detailsLocked && <Alert type="info" showIcon title={t('users.securityOnly')} style={{ marginBottom: 16 }} />}
+        {grantable.some((role) => role.endsWith('_admin') && role !== 'unit_admin') && (
+          <Alert type="info" showIcon title={t('users.separationHint')} style={{ marginBottom: 16 }} />
+        )}
         {grantable.length === 0 && <Alert type="warning" showIcon title={t('users.noGrantableRoles')} style={{ marginBottom: 16 }} />}
         <Form.Item
           name="roles"

@@ -14,7 +14,7 @@ import { UnitPicker, type PickedUnit } from '../../components/unit-picker';
 import { useErrorText, useReportError } from '../../lib/errors';
 import { formatDateTime, roleLabel } from '../../lib/labels';
 import { useDebounced } from '../../lib/use-debounced';
-import { adminRoles, hasAnyRole, useRequiredSession } from '../../session/session';
+import { accountPageRoles, hasAnyRole, useRequiredSession } from '../../session/session';
 import { UserFormDrawer, type UserFormTarget } from './user-form-drawer';
 
 const usersKey = ['users'] as const;
@@ -24,7 +24,7 @@ type Shown = { kind: 'credentials'; credentials: CredentialsView; title: string 
 /** 账户: accounts of a unit (and below), with create, edit, disable/enable and password reset. */
 export default function UsersPage() {
   const session = useRequiredSession();
-  if (!hasAnyRole(session, adminRoles)) return <ForbiddenResult />;
+  if (!hasAnyRole(session, accountPageRoles)) return <ForbiddenResult />;
   return <UsersManager />;
 }
 
@@ -79,6 +79,19 @@ function UsersManager() {
   };
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: usersKey });
+  // 三员分立: account details are the system (and unit) administrators'; unlocking and authenticator
+  // resets are the security administrator's.
+  const managesAccounts = hasAnyRole(session, ['system_admin', 'unit_admin']);
+  const securesAccounts = hasAnyRole(session, ['security_admin']);
+
+  const secure = useMutation({
+    mutationFn: ({ user, action }: { user: UserView; action: 'unlock' | 'reset-totp' }) => api.post<UserView>(`/users/${user.id}/${action}`),
+    onSuccess: (_user, { action }) => {
+      void message.success(action === 'unlock' ? t('users.unlocked') : t('users.totpReset'));
+      void refresh();
+    },
+    onError: (error) => reportError(error),
+  });
 
   const setStatus = useMutation({
     mutationFn: ({ user, status }: { user: UserView; status: 'active' | 'disabled' }) =>
@@ -103,6 +116,7 @@ function UsersManager() {
         <Tag color="default">{t('users.statusDisabled')}</Tag>
       )}
       {user.lockedUntil && <Tag color="red">{t('users.lockedUntil', { time: formatDateTime(user.lockedUntil, language) })}</Tag>}
+      {user.totpEnabled && <Tag color="cyan">{t('users.totpOn')}</Tag>}
     </Space>
   );
 
@@ -149,33 +163,61 @@ function UsersManager() {
             <Button type="link" size="small" onClick={() => setDrawer({ mode: 'edit', user })} data-testid="user-edit">
               {t('common.edit')}
             </Button>
-            {!self && user.status === 'active' && (
+            {managesAccounts && (
+              <>
+                {!self && user.status === 'active' && (
+                  <Button
+                    type="link"
+                    size="small"
+                    danger
+                    data-testid="user-disable"
+                    onClick={() =>
+                      modal.confirm({
+                        title: t('users.disableConfirm', { name: user.displayName }),
+                        okText: t('users.disable'),
+                        okButtonProps: { danger: true },
+                        cancelText: t('common.cancel'),
+                        onOk: () => setStatus.mutateAsync({ user, status: 'disabled' }).catch(() => undefined),
+                      })
+                    }
+                  >
+                    {t('users.disable')}
+                  </Button>
+                )}
+                {!self && user.status === 'disabled' && (
+                  <Button type="link" size="small" data-testid="user-enable" onClick={() => setStatus.mutate({ user, status: 'active' })}>
+                    {t('users.enable')}
+                  </Button>
+                )}
+                {!self && (
+                  <Button type="link" size="small" icon={<KeyOutlined />} data-testid="user-reset-password" onClick={() => setShown({ kind: 'reset', user })}>
+                    {t('users.resetPassword')}
+                  </Button>
+                )}
+              </>
+            )}
+            {securesAccounts && user.lockedUntil && (
+              <Button type="link" size="small" data-testid="user-unlock" onClick={() => secure.mutate({ user, action: 'unlock' })}>
+                {t('users.unlock')}
+              </Button>
+            )}
+            {securesAccounts && !self && user.totpEnabled && (
               <Button
                 type="link"
                 size="small"
                 danger
-                data-testid="user-disable"
+                data-testid="user-reset-totp"
                 onClick={() =>
                   modal.confirm({
-                    title: t('users.disableConfirm', { name: user.displayName }),
-                    okText: t('users.disable'),
+                    title: t('users.resetTotpConfirm', { name: user.displayName }),
+                    okText: t('users.resetTotp'),
                     okButtonProps: { danger: true },
                     cancelText: t('common.cancel'),
-                    onOk: () => setStatus.mutateAsync({ user, status: 'disabled' }).catch(() => undefined),
+                    onOk: () => secure.mutateAsync({ user, action: 'reset-totp' }).catch(() => undefined),
                   })
                 }
               >
-                {t('users.disable')}
-              </Button>
-            )}
-            {!self && user.status === 'disabled' && (
-              <Button type="link" size="small" data-testid="user-enable" onClick={() => setStatus.mutate({ user, status: 'active' })}>
-                {t('users.enable')}
-              </Button>
-            )}
-            {!self && (
-              <Button type="link" size="small" icon={<KeyOutlined />} data-testid="user-reset-password" onClick={() => setShown({ kind: 'reset', user })}>
-                {t('users.resetPassword')}
+                {t('users.resetTotp')}
               </Button>
             )}
           </Space>
