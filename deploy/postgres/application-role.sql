@@ -21,7 +21,10 @@
 --   npx huiju migrate                      (creates and alters tables)
 --   npx huiju audit purge --before DATE    (DELETE on audit_log, refused to this role)
 --   npx huiju restore …                    (rewrites every table with triggers disabled)
--- Migrations run at server start too: under this role they find nothing to apply and create nothing.
+-- Migrations run at server start too: under this role they find nothing to apply and create nothing
+-- (a pending migration fails with "permission denied": run `huiju migrate` as the owner first).
+-- On a database created before PostgreSQL 15, PUBLIC may still hold CREATE on schema public: the
+-- owner should `revoke create on schema public from public` so this role cannot create tables.
 
 \set ON_ERROR_STOP on
 
