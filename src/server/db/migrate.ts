@@ -29,6 +29,10 @@ export function readMigrationFiles(dir = migrationsDir): MigrationFile[] {
 export class MigrationError extends Error {}
 
 export async function ensureMigrationsTable(db: DbOrTx): Promise<void> {
+  // Looked up first: `create table if not exists` needs CREATE on the schema even when the table
+  // exists, which the application's own role (deploy/postgres/application-role.sql) does not have.
+  const found = await sql<{ name: string | null }>`select to_regclass('schema_migrations')::text as name`.execute(db);
+  if (found.rows[0]?.name) return;
   await sql`create table if not exists schema_migrations (
     name text primary key,
     sha256 text not null,
