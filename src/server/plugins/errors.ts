@@ -70,7 +70,12 @@ export function renderFieldErrors(errors: FieldError[], locale: Locale) {
   }));
 }
 
+/** Seconds a client should wait before retrying an answer that says "not now" (RFC 9110 Retry-After). */
+const retryAfterSeconds: Partial<Record<ErrorCode, number>> = { database_unavailable: 5, storage_full: 300 };
+
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError) {
+  const retryAfter = retryAfterSeconds[error.code];
+  if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
   const locale = pickLocale(request.headers['accept-language']);
   const errors = renderFieldErrors(error.fieldErrors, locale);
   let detail = formatMessage(errorMessages[locale][error.code], error.params);
@@ -145,7 +150,6 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     }
     if (error.statusCode === 429) return sendProblem(request, reply, new AppError('rate_limited', 429));
     if (error.code && databaseDownCodes.has(error.code)) {
-      reply.header('Retry-After', '5');
       return sendProblem(request, reply, new AppError('database_unavailable', 503));
     }
     const referenced = error.code === '23503' ? missingReference(error) : null;
