@@ -42,6 +42,8 @@ const configSchema = z.object({
   SMTP_PASSWORD: z.string().optional(),
   SMTP_FROM: z.string().default('汇聚平台 <noreply@localhost>'),
   HUIJU_MAIL_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  /** A connection silent this long is closed: a stalled upload is dropped and nothing of it kept. */
+  HUIJU_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -64,6 +66,7 @@ export interface Config {
   forwardMarginDays: number;
   smtp: { host: string; port: number; secure: boolean; user: string | undefined; password: string | undefined; from: string } | null;
   mailPollSeconds: number;
+  idleTimeoutSeconds: number;
   logLevel: EnvConfig['LOG_LEVEL'];
 }
 
@@ -98,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { host: c.SMTP_HOST, port: c.SMTP_PORT, secure: c.SMTP_SECURE, user: c.SMTP_USER, password: c.SMTP_PASSWORD, from: c.SMTP_FROM }
       : null,
     mailPollSeconds: c.HUIJU_MAIL_POLL_SECONDS,
+    idleTimeoutSeconds: c.HUIJU_IDLE_TIMEOUT_SECONDS,
     logLevel: c.LOG_LEVEL,
   };
 }

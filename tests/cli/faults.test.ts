@@ -1,21 +1,26 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPGlite, openPostgres, type DatabaseHandle } from '../../src/server/db/database';
 import { huiju, tempDirs } from '../support/cli';
 import {
+  canMountTmpfs,
   drive,
   faultPeople,
   filesOnDisk,
   HttpClient,
+  multipart,
   sha256,
+  randomPdf,
   sleep,
   startServer,
   stopServer,
   SubmissionJob,
   tmpEntries,
+  trickleUpload,
   type ServerProcess,
 } from '../support/fault-harness';
 import { issueJiangsuNotice, jiangsuItem } from '../support/jiangsu-scenario';
@@ -40,6 +45,8 @@ interface Target {
   open: () => Promise<DatabaseHandle>;
   /** PGlite holds the data directory exclusively: the database is read with the server stopped. */
   exclusive: boolean;
+  /** The files directory is a small tmpfs that can be filled. */
+  diskFull?: boolean;
 }
 
 async function prepare(target: Target, societies: number) {
@@ -134,6 +141,66 @@ async function checkStorage(target: Target, taskId: number, jobs: SubmissionJob[
   expect(verified.code, verified.out + verified.err).toBe(0);
 }
 
+/**
+ * A client trickling an upload does not hold up anyone else and gets its file stored; one that
+ * stops sending is cut off after the idle timeout and nothing of its upload is kept.
+ */
+async function slowClients(target: Target, taskId: number, jobs: SubmissionJob[]) {
+  const filesRoot = path.join(target.dataDir, 'files');
+  const slowFile = randomPdf(24_000);
+  const url = `/api/v1/collection-tasks/${taskId}/files?field=stampedPdf`;
+  const trickled = trickleUpload(jobs[0]!.client, url, slowFile, '慢速上传.pdf', { chunk: 1500, everyMs: 100 });
+  const others: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    const started = Date.now();
+    expect((await jobs[1 + (i % (jobs.length - 1))]!.client.get(`/api/v1/collection-tasks/${taskId}`)).statusCode).toBe(200);
+    others.push(Date.now() - started);
+    await sleep(100);
+  }
+  const answer = await trickled;
+  expect(answer).not.toBe('closed');
+  const view = JSON.parse((answer as { body: string }).body) as { id: string; sha256: string };
+  expect((answer as { statusCode: number }).statusCode).toBe(201);
+  expect(view.sha256).toBe(sha256(slowFile));
+  jobs[0]!.acknowledgedFiles.push(view);
+  console.log(`fault harness: other requests answered in ${Math.max(...others)} ms at most while an upload trickled for ~1.6 s`);
+  expect(Math.max(...others)).toBeLessThan(1500);
+
+  const stalledAt = Date.now();
+  const stalled = await trickleUpload(jobs[1]!.client, url, randomPdf(60_000), '中断上传.pdf', { chunk: 8000, everyMs: 20, stopAfter: 24_000 });
+  expect(stalled).toBe('closed');
+  console.log(`fault harness: a stalled upload was cut off after ${Date.now() - stalledAt} ms`);
+  await expect.poll(() => tmpEntries(filesRoot)).toEqual([]);
+}
+
+/** The upload directory full (a small tmpfs): a clean 507 problem, nothing half-stored, and service after space returns. */
+async function diskFull(target: Target, taskId: number, jobs: SubmissionJob[]) {
+  const filesRoot = path.join(target.dataDir, 'files');
+  const before = filesOnDisk(filesRoot);
+  const filler = path.join(filesRoot, 'filler');
+  const free = () => {
+    const stat = fs.statfsSync(filesRoot);
+    return stat.bavail * stat.bsize;
+  };
+  fs.writeFileSync(filler, Buffer.alloc(Math.max(free() - 64 * 1024, 0)));
+  const file = randomPdf(300_000);
+  const refused = await jobs[2]!.client.request('POST', `/api/v1/collection-tasks/${taskId}/files?field=stampedPdf`, (() => {
+    const part = multipart(file, '磁盘已满.pdf');
+    return { raw: Buffer.concat([part.head, part.file, part.tail]), contentType: part.contentType };
+  })());
+  expect(refused.statusCode).toBe(507);
+  expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  expect(refused.headers.get('retry-after')).toBe('300');
+  expect(refused.json()).toMatchObject({ code: 'storage_full', status: 507 });
+  expect(tmpEntries(filesRoot)).toEqual([]);
+  fs.rmSync(filler);
+  expect(filesOnDisk(filesRoot)).toEqual(before);
+  const part = multipart(file, '空间恢复后.pdf');
+  const accepted = await jobs[2]!.client.request('POST', `/api/v1/collection-tasks/${taskId}/files?field=stampedPdf`, { raw: Buffer.concat([part.head, part.file, part.tail]), contentType: part.contentType });
+  expect(accepted.statusCode, accepted.body).toBe(201);
+  jobs[2]!.acknowledgedFiles.push(accepted.json());
+}
+
 /** SIGKILL at a random point of a burst, restart on the same data, retry what was not acknowledged. */
 async function sigkillDuringBurst(target: Target) {
   const people = await prepare(target, 9);
@@ -161,6 +228,8 @@ async function sigkillDuringBurst(target: Target) {
     for (let pass = 0; pass < 3 && jobs.some((j) => !j.done); pass++) await drive(jobs, 6);
     expect(jobs.filter((j) => !j.done).map((j) => j.unitId)).toEqual([]);
     await checkThroughApi(province, taskId, jobs);
+    await slowClients(target, taskId, jobs);
+    if (target.diskFull) await diskFull(target, taskId, jobs);
     if (target.exclusive) await stopServer(server);
     await checkStorage(target, taskId, jobs);
   } finally {
@@ -169,9 +238,16 @@ async function sigkillDuringBurst(target: Target) {
 }
 
 describe('fault harness on the embedded database', () => {
-  it('survives SIGKILL of the server at a random point of a burst of submissions with uploads', async () => {
+  it('survives SIGKILL of the server at a random point of a burst of submissions with uploads, slow clients and a full disk', async () => {
     const dataDir = tempDir();
-    await sigkillDuringBurst({ env: { HUIJU_DATA_DIR: dataDir }, dataDir, open: () => openPGlite(dataDir), exclusive: true });
+    // The upload directory on its own small file system, to fill it (needs root and mount; the
+    // case is reported as skipped otherwise).
+    const filesRoot = path.join(dataDir, 'files');
+    fs.mkdirSync(filesRoot);
+    const diskFull = canMountTmpfs(dataDir) && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', filesRoot]).status === 0;
+    if (diskFull) mounts.push(filesRoot);
+    else console.log('fault harness: cannot mount a tmpfs here, the full-disk case is skipped');
+    await sigkillDuringBurst({ env: { HUIJU_DATA_DIR: dataDir, HUIJU_IDLE_TIMEOUT_SECONDS: '3' }, dataDir, open: () => openPGlite(dataDir), exclusive: true, diskFull });
   });
 });
 

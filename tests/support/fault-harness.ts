@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import type { Db } from '../../src/server/db/database';
@@ -276,4 +277,50 @@ export function canMountTmpfs(dir: string): boolean {
   if (mounted) spawnSync('umount', [probe]);
   fs.rmSync(probe, { recursive: true, force: true });
   return mounted;
+}
+
+/**
+ * Sends an upload by hand over one connection: the head, then the file in `chunk`-byte pieces every
+ * `everyMs`, stopping after `stopAfter` bytes when given (a stalled client). Resolves with the answer,
+ * or with `closed` when the server drops the connection.
+ */
+export function trickleUpload(client: HttpClient, url: string, file: Buffer, filename: string, options: { chunk: number; everyMs: number; stopAfter?: number }) {
+  const part = multipart(file, filename);
+  const target = new URL(`${client.base}${url}`);
+  return new Promise<{ statusCode: number; body: string } | 'closed'>((resolve) => {
+    const request = http.request({
+      host: target.hostname,
+      port: target.port,
+      path: `${target.pathname}${target.search}`,
+      method: 'POST',
+      headers: {
+        cookie: client.cookie,
+        'x-csrf-token': client.csrfToken,
+        'content-type': part.contentType,
+        'content-length': part.head.length + part.file.length + part.tail.length,
+      },
+    });
+    let answered = false;
+    request.on('response', (response) => {
+      answered = true;
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ statusCode: response.statusCode!, body }));
+    });
+    request.on('error', () => !answered && resolve('closed'));
+    request.on('close', () => !answered && resolve('closed'));
+    request.write(part.head);
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (request.destroyed) return clearInterval(timer);
+      if (options.stopAfter !== undefined && sent >= options.stopAfter) return clearInterval(timer);
+      const piece = file.subarray(sent, sent + options.chunk);
+      sent += piece.length;
+      request.write(piece);
+      if (sent >= file.length) {
+        clearInterval(timer);
+        request.end(part.tail);
+      }
+    }, options.everyMs);
+  });
 }
