@@ -11,6 +11,7 @@ import {
   drive,
   faultPeople,
   filesOnDisk,
+  freePort,
   HttpClient,
   multipart,
   sha256,
@@ -280,3 +281,86 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('fault harness on a PostgreSQL s
   });
 });
 
+
+const pgBin = '/usr/lib/postgresql/15/bin';
+const postgresWanted = fs.existsSync(`${pgBin}/postgres`) && (process.env.HUIJU_REQUIRE_POSTGRES === '1' || !!process.env.TEST_DATABASE_URL);
+
+/** A private PostgreSQL 15 cluster this test may stop with `-m immediate` (postgres runs as huiju-pg under root). */
+class PrivateCluster {
+  readonly dir = fs.mkdtempSync('/tmp/huiju-faults-pg-');
+  readonly runAs = process.getuid?.() === 0 ? ['runuser', '-u', 'huiju-pg', '--'] : [];
+  constructor(readonly port: number) {
+    fs.chmodSync(this.dir, 0o755);
+    if (this.runAs.length > 0) {
+      if (spawnSync('id', ['huiju-pg']).status !== 0) spawnSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', 'huiju-pg']);
+      spawnSync('chown', ['huiju-pg', this.dir]);
+    }
+    this.run(`${pgBin}/initdb`, ['-D', `${this.dir}/data`, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+    this.start();
+  }
+  private run(command: string, args: string[]) {
+    const [bin, ...rest] = this.runAs.length > 0 ? [...this.runAs, command, ...args] : [command, ...args];
+    const result = spawnSync(bin!, rest, { encoding: 'utf8', timeout: 60_000 });
+    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')}: ${result.stdout}${result.stderr}`);
+  }
+  get url() {
+    return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+  start() {
+    this.run(`${pgBin}/pg_ctl`, ['-D', `${this.dir}/data`, '-l', `${this.dir}/server.log`, '-w', '-t', '60', '-o', `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1`, 'start']);
+  }
+  stopImmediately() {
+    this.run(`${pgBin}/pg_ctl`, ['-D', `${this.dir}/data`, '-m', 'immediate', 'stop']);
+  }
+  remove() {
+    try {
+      this.stopImmediately();
+    } catch {
+      // already stopped
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+describe.skipIf(!postgresWanted)('fault harness: PostgreSQL stopped with -m immediate under load', () => {
+  it('answers 503 problem+json with Retry-After while the database is down and recovers without a restart', async () => {
+    const cluster = new PrivateCluster(await freePort());
+    const dataDir = tempDir();
+    const target: Target = { env: { HUIJU_DATA_DIR: dataDir, DATABASE_URL: cluster.url }, dataDir, open: async () => openPostgres(cluster.url, 2), exclusive: false };
+    let server: ServerProcess | undefined;
+    try {
+      const people = await prepare(target, 4);
+      server = await startServer(target.env);
+      const pid = server.proc.pid;
+      const { province, taskId, jobs } = await issue(server, people, 81);
+      const burst = drive(jobs, 4);
+      while (jobs.filter((j) => j.fileId).length < 3) await sleep(5);
+      cluster.stopImmediately();
+      const stoppedAt = Date.now();
+      await burst;
+      if (server.proc.exitCode !== null) throw new Error(`the server stopped with the database:\n${server.output()}`);
+      console.log(`fault harness: PostgreSQL stopped with ${jobs.filter((j) => j.done).length}/${jobs.length} submissions acknowledged`);
+      // Meanwhile: a clean "try again later", for a signed-in page and for a write.
+      const read = await province.get(`/api/v1/collection-tasks/${taskId}/submissions`);
+      expect(read.statusCode).toBe(503);
+      expect(read.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(read.headers.get('retry-after')).toBe('5');
+      expect(read.json()).toMatchObject({ code: 'database_unavailable', status: 503 });
+      const write = await jobs.find((j) => !j.done)!.submit({ version: 1 });
+      expect(write.statusCode).toBe(503);
+      cluster.start();
+      // The same process recovers by itself.
+      await expect.poll(async () => (await province.get(`/api/v1/collection-tasks/${taskId}/submissions`)).statusCode, { timeout: 20_000 }).toBe(200);
+      console.log(`fault harness: serving again ${Date.now() - stoppedAt} ms after PostgreSQL stopped, same process`);
+      expect(server.proc.pid).toBe(pid);
+      expect(server.proc.exitCode).toBeNull();
+      for (let pass = 0; pass < 3 && jobs.some((j) => !j.done); pass++) await drive(jobs, 4);
+      expect(jobs.filter((j) => !j.done).map((j) => j.unitId)).toEqual([]);
+      await checkThroughApi(province, taskId, jobs);
+      await checkStorage(target, taskId, jobs);
+    } finally {
+      if (server) await stopServer(server);
+      cluster.remove();
+    }
+  });
+});
