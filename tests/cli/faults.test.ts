@@ -273,7 +273,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('fault harness on a PostgreSQL s
     url.pathname = `/${name}`;
     const dataDir = tempDir();
     await sigkillDuringBurst({
-      env: { HUIJU_DATA_DIR: dataDir, DATABASE_URL: url.toString() },
+      env: { HUIJU_DATA_DIR: dataDir, DATABASE_URL: url.toString(), HUIJU_IDLE_TIMEOUT_SECONDS: '3' },
       dataDir,
       open: async () => openPostgres(url.toString(), 2),
       exclusive: false,
