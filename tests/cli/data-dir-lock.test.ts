@@ -9,7 +9,7 @@ const tempDir = tempDirs('huiju-lock-');
 /** Another process holding the data directory's lock, as `huiju serve` does. */
 async function holder(dataDir: string) {
   const module = path.resolve('src/server/db/data-dir-lock.ts');
-  const proc = spawn(process.execPath, ['--import', 'tsx', '-e', `import(${JSON.stringify(module)}).then((m) => m.lockDataDir(${JSON.stringify(dataDir)})).then(() => console.log('locked'))`], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', '-e', `import(${JSON.stringify(module)}).then((m) => m.lockDataDir(${JSON.stringify(dataDir)})).then(() => { console.log('locked'); setInterval(() => {}, 1000); })`], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
