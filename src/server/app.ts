@@ -66,6 +66,9 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     logger: options.logger ? loggerOptions(ctx.config.logLevel, options.logStream) : false,
     trustProxy: ctx.config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,
+    // A slow client may trickle an upload (others are served meanwhile), but one that stops sending
+    // is cut off instead of holding its socket and staged file forever.
+    connectionTimeout: ctx.config.idleTimeoutSeconds * 1000,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { buildApp } from './app';
 import { huijuVersion, openConfiguredDatabase, prepareDatabase } from './bootstrap';
 import { deleteExpiredSessions } from './features/accounts/repository';
+import { committedStorageKeys } from './features/files/service';
 import { startMailWorker } from './jobs/mail-delivery';
 import { startReminderScheduler } from './features/supervision/service';
 
@@ -14,8 +15,12 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
   let app: FastifyInstance | undefined;
   try {
     const prepared = await prepareDatabase(database.db, config);
+    const files = new LocalFileStore(path.join(config.dataDir, 'files'));
+    // Uploads cut short by a crash: the embedded database locks the data directory, so nobody else
+    // is uploading and every leftover goes at once; on a server other processes may share it.
+    await files.recover((keys) => committedStorageKeys(database.db, keys), database.kind === 'pglite' ? 0 : 60 * 60_000);
     app = await buildApp(
-      { db: database.db, databaseKind: database.kind, config, version: huijuVersion, files: new LocalFileStore(path.join(config.dataDir, 'files')) },
+      { db: database.db, databaseKind: database.kind, config, version: huijuVersion, files },
       { logger: config.logLevel !== 'silent' },
     );
     await app.listen({ host: config.host, port: config.port });

@@ -34,6 +34,8 @@ async function addFilesAndRows(db: Db, filesRoot: string) {
         unit_id: root.id,
       })
       .execute();
+    // The row is committed: the file leaves its staging place (as the upload service does).
+    await store.commit(stored.storageKey);
   }
   await insertAuditEntry(db, { actorUsername: 'test', action: 'test.backup', unitId: root.id, details: { 说明: '备份前的记录', n: 1.5 } });
 }

@@ -123,7 +123,11 @@ export async function createBackup(
     const mismatchedFiles: string[] = [];
     let fileBytes = 0;
     for (const file of snapshot.files) {
-      const source = path.join(options.filesRoot, file.storage_key);
+      // A row committed an instant ago (or before a crash, until the next start) may still have its
+      // file staged under tmp/ (decision 011).
+      const final = path.join(options.filesRoot, file.storage_key);
+      const staged = path.join(options.filesRoot, 'tmp', file.storage_key.slice(3));
+      const source = fs.existsSync(final) || !fs.existsSync(staged) ? final : staged;
       if (!fs.existsSync(source)) throw new BackupError(`stored file ${file.storage_key} is missing from ${options.filesRoot}: the backup would be incomplete.`);
       const entry = `files/${file.storage_key}`;
       const hash = sha256();

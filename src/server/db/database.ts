@@ -36,8 +36,11 @@ function setPgParsers() {
 export function openPostgres(url: string, poolSize = 10): DatabaseHandle {
   setPgParsers();
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle client losing its server must not crash the process; the next query reconnects.
+  // A client losing its server must not crash the process, idle (the pool's 'error') or checked out
+  // (the client's own 'error', found by the fault harness stopping PostgreSQL under load): its query
+  // fails, the pool drops it, and the next query reconnects.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgresql', close: () => db.destroy() };
 }

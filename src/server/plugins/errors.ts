@@ -70,7 +70,12 @@ export function renderFieldErrors(errors: FieldError[], locale: Locale) {
   }));
 }
 
+/** Seconds a client should wait before retrying an answer that says "not now" (RFC 9110 Retry-After). */
+const retryAfterSeconds: Partial<Record<ErrorCode, number>> = { database_unavailable: 5, storage_full: 300 };
+
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError) {
+  const retryAfter = retryAfterSeconds[error.code];
+  if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
   const locale = pickLocale(request.headers['accept-language']);
   const errors = renderFieldErrors(error.fieldErrors, locale);
   let detail = formatMessage(errorMessages[locale][error.code], error.params);
@@ -123,7 +128,13 @@ function missingReference(error: unknown): string | null {
   return match ? match[1]!.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : null;
 }
 
-const databaseDownCodes = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001', '08003']);
+const databaseDownCodes = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08006', '08001', '08003']);
+/** node-postgres reports a connection cut mid-query by message only, without a code. */
+const databaseDownMessages = /^(Connection terminated|Client has encountered a connection error)/;
+
+export function databaseDown(error: FastifyError): boolean {
+  return (!!error.code && databaseDownCodes.has(error.code)) || (!error.code && databaseDownMessages.test(error.message));
+}
 
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -144,8 +155,7 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
       return sendProblem(request, reply, new AppError(code, status, code === 'file_too_large' ? { max: '限定大小' } : {}));
     }
     if (error.statusCode === 429) return sendProblem(request, reply, new AppError('rate_limited', 429));
-    if (error.code && databaseDownCodes.has(error.code)) {
-      reply.header('Retry-After', '5');
+    if (databaseDown(error)) {
       return sendProblem(request, reply, new AppError('database_unavailable', 503));
     }
     const referenced = error.code === '23503' ? missingReference(error) : null;

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { can, type Actor } from '../../../shared/domain/access';
 import type { Db, DbOrTx } from '../../db/database';
 import { AppError, notFound } from '../../errors';
-import { FileTooLargeError, type LocalFileStore } from '../../storage/file-store';
+import { FileTooLargeError, storageFullCodes, type LocalFileStore } from '../../storage/file-store';
 import { cleanFileName, contentTypes, extensionOf, extensionsOf, sniffFileKind, type FileKind } from '../../storage/file-types';
 import type { ClientInfo } from '../accounts/service';
 import { actorFields, insertAuditEntry } from '../audit/repository';
@@ -70,8 +70,10 @@ export async function acceptUpload(db: Db, files: LocalFileStore, options: Uploa
     stored = await files.put(options.source, options.maxBytes);
   } catch (error) {
     if (error instanceof FileTooLargeError) throw new AppError('file_too_large', 413, { max: formatBytes(options.maxBytes) }, fileField);
+    if (storageFullCodes.has((error as NodeJS.ErrnoException).code ?? '')) throw new AppError('storage_full', 507);
     throw error;
   }
+  let row;
   try {
     const kind = await inspect(files, stored.storageKey, stored.size, name);
     if (!kind || !options.allowedKinds.includes(kind)) {
@@ -80,8 +82,8 @@ export async function acceptUpload(db: Db, files: LocalFileStore, options: Uploa
     if (!extensionsOf[kind].includes(extensionOf(name))) {
       throw new AppError('file_content_mismatch', 422, { name, kind: `.${kind}` }, fileField);
     }
-    return await db.transaction().execute(async (trx) => {
-      const row = await trx
+    row = await db.transaction().execute(async (trx) => {
+      const inserted = await trx
         .insertInto('stored_files')
         .values({
           storage_key: stored.storageKey,
@@ -100,16 +102,30 @@ export async function acceptUpload(db: Db, files: LocalFileStore, options: Uploa
         unitId: options.unitId,
         action: 'file.upload',
         targetType: 'file',
-        targetId: row.id,
+        targetId: inserted.id,
         ip: options.client.ip,
         details: { name, kind, size: stored.size, sha256: stored.sha256 },
       });
-      return row;
+      return inserted;
     });
   } catch (error) {
     await files.remove(stored.storageKey);
     throw error;
   }
+  // The row is committed, so the file is kept whatever happens now: it is read where it is staged
+  // until it moves, and a move cut short (a crash) is finished by `recover` at the next start.
+  await files.commit(stored.storageKey).catch(() => {});
+  return row;
+}
+
+/** Which of these storage keys have a committed row (start-up recovery of staged files). */
+export async function committedStorageKeys(db: DbOrTx, storageKeys: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < storageKeys.length; i += 1000) {
+    const rows = await db.selectFrom('stored_files').select('storage_key').where('storage_key', 'in', storageKeys.slice(i, i + 1000)).execute();
+    for (const r of rows) found.add(r.storage_key);
+  }
+  return found;
 }
 
 export async function findStoredFile(db: DbOrTx, id: string) {
