@@ -127,7 +127,7 @@ export class LocalFileStore implements FileStore {
 
   /** Bytes `start` (inclusive) to `end` (exclusive) of a stored file, streamed. */
   readRange(storageKey: string, start: number, end: number): Readable {
-    return fs.createReadStream(this.pathOf(storageKey), { start, end: Math.max(start, end - 1) });
+    return fs.createReadStream(this.locate(storageKey), { start, end: Math.max(start, end - 1) });
   }
 
   /** Any bytes of a stored file. */
