@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseFieldKeys, type FieldKey } from './crypto/field-encryption';
 
 /**
  * Every setting Huiju reads, validated once at start-up. A bad value stops the process
@@ -42,6 +43,12 @@ const configSchema = z.object({
   SMTP_PASSWORD: z.string().optional(),
   SMTP_FROM: z.string().default('汇聚平台 <noreply@localhost>'),
   HUIJU_MAIL_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  /**
+   * Keys sealing personal data at rest: `keyId:base64` of 32 bytes, comma-separated, the first
+   * sealing new values (rotation: put the new key first, run `huiju rotate-field-key`, then drop
+   * the old one). Unset: a key file generated in the data directory (development only).
+   */
+  HUIJU_FIELD_KEYS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -65,6 +72,8 @@ export interface Config {
   smtp: { host: string; port: number; secure: boolean; user: string | undefined; password: string | undefined; from: string } | null;
   mailPollSeconds: number;
   logLevel: EnvConfig['LOG_LEVEL'];
+  /** Parsed HUIJU_FIELD_KEYS; undefined means the data directory's key file. */
+  fieldKeys: FieldKey[] | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -79,6 +88,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
+  let fieldKeys: FieldKey[] | undefined;
+  try {
+    fieldKeys = c.HUIJU_FIELD_KEYS ? parseFieldKeys(c.HUIJU_FIELD_KEYS) : undefined;
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  ${(error as Error).message}`);
+  }
   return {
     host: c.HOST,
     port: c.PORT,
@@ -99,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : null,
     mailPollSeconds: c.HUIJU_MAIL_POLL_SECONDS,
     logLevel: c.LOG_LEVEL,
+    fieldKeys,
   };
 }
 

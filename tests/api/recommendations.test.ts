@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, regionalUnit, rootUnit } from '../support/factories';
 import { createTestApp, signIn, type Client, type TestApp } from '../support/test-app';
 import { convertWithLibreOffice, libreOfficeAvailable, pdfToText, pdfToTextAvailable } from '../support/libreoffice';
+import { sealRow } from '../../src/server/crypto/personal-data';
 
 let t: TestApp;
 const clients: Record<string, Client> = {};
@@ -51,7 +52,7 @@ beforeAll(async () => {
   const zhejiang = await regionalUnit(t.db, '33');
   const anhui = await regionalUnit(t.db, '34');
   provinceIds.push(units.jiangsu.id, zhejiang.id, anhui.id);
-  await t.db.updateTable('units').set({ mailing_address: '浙江省杭州市西湖区某路1号', contact_name: '钱江', contact_mobile: '13700000001' }).where('id', '=', zhejiang.id).execute();
+  await t.db.updateTable('units').set(sealRow('units', { mailing_address: '浙江省杭州市西湖区某路1号', contact_name: '钱江', contact_mobile: '13700000001' })).where('id', '=', zhejiang.id).execute();
   for (const [key, unit] of [['shanghai-expert', await regionalUnit(t.db, '31')], ['jiangsu-expert', units.jiangsu], ['beijing-expert', await regionalUnit(t.db, '11')]] as const) {
     const expert = await createUser(t.db, unit.id, ['reviewer']);
     experts[key] = { id: expert.id, client: await signIn(t.app, expert.username, expert.password) };

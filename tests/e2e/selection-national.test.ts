@@ -4,6 +4,7 @@ import { browserAvailable, signInThroughUi, startBrowserHarness, type BrowserHar
 import { createUser, regionalUnit, rootUnit } from '../support/factories';
 import { convertWithLibreOffice, libreOfficeAvailable, pdfToText, pdfToTextAvailable } from '../support/libreoffice';
 import { signIn, type Client } from '../support/test-app';
+import { sealRow } from '../../src/server/crypto/personal-data';
 
 /**
  * Issue 6 in the browser: 玄武、秦淮、建邺 send their items to 南京市科协, which recommends 2 (a third
@@ -56,7 +57,7 @@ describe.skipIf(!browserAvailable())('recommendation, evaluation and commendatio
       xuanwu: ['南京市玄武区长江路1号', '玄武联系人', '13700000102'],
     };
     for (const [key, [address, name, mobile]] of Object.entries(addresses)) {
-      await db.updateTable('units').set({ mailing_address: address, contact_name: name, contact_mobile: mobile }).where('id', '=', units[key]!.id).execute();
+      await db.updateTable('units').set(sealRow('units', { mailing_address: address, contact_name: name, contact_mobile: mobile })).where('id', '=', units[key]!.id).execute();
     }
     const make = async (key: string, unit: string, roles: Parameters<typeof createUser>[2]) => {
       people[key] = await createUser(db, units[unit]!.id, roles, { username: `${key}-${stamp}` });

@@ -3,13 +3,14 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { openPostgres, pgliteParsers, wrapPGlite } from '../../src/server/db/database';
 import { prepareDatabase } from '../../src/server/bootstrap';
-import { pgliteTemplatePath, postgresTemplateName, templateKey, testAdmin, testDataDir } from './template';
+import { installTestFieldKeys, pgliteTemplatePath, postgresTemplateName, templateKey, testAdmin, testDataDir } from './template';
 
 const seedConfig = { seedRoot: undefined, adminUsername: testAdmin.username, adminPassword: testAdmin.password };
 
 /** Migrates and seeds one template database per run; each test file then starts from a copy of it. */
 export default async function setup(project: { config: { env?: Record<string, unknown> } }) {
   const key = templateKey();
+  installTestFieldKeys();
   fs.mkdirSync(testDataDir, { recursive: true });
   // Runs in the main process, where only the project's configuration says which database it uses.
   if (project.config.env?.HUIJU_TEST_DB === 'postgres') await preparePostgresTemplate(key);

@@ -7,6 +7,7 @@ import { huijuVersion } from '../../src/server/bootstrap';
 import { loadConfig } from '../../src/server/config';
 import type { Db } from '../../src/server/db/database';
 import { createTestDatabase } from './test-database';
+import { testFieldKeys } from './template';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -17,7 +18,7 @@ export interface TestApp {
 
 export async function createTestApp(options: { serveWeb?: boolean } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = loadConfig({ HUIJU_DATA_DIR: '.test-data/files', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ HUIJU_DATA_DIR: '.test-data/files', LOG_LEVEL: 'silent', HUIJU_FIELD_KEYS: testFieldKeys });
   const ctx: AppContext = {
     db: database.db,
     databaseKind: database.kind,

@@ -629,6 +629,8 @@ export interface ActivitySignupsTable {
   activity_id: number;
   name: string;
   mobile: string;
+  /** Keyed HMAC of the normalised number (see crypto/personal-data.ts). */
+  mobile_index: string | null;
   affiliation: string | null;
   code: string;
   status: SignupStatus;
@@ -668,6 +670,12 @@ export interface ShowcaseArticleImagesTable {
   sort_order: Generated<number>;
 }
 
+export interface FieldEncryptionKeysTable {
+  key_id: string;
+  fingerprint: string;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   showcase_publications: ShowcasePublicationsTable;
   showcase_photos: ShowcasePhotosTable;
@@ -685,6 +693,7 @@ export interface Database {
   evaluation_assignments: EvaluationAssignmentsTable;
   evaluation_scores: EvaluationScoresTable;
   evaluation_objections: EvaluationObjectionsTable;
+  field_encryption_keys: FieldEncryptionKeysTable;
   reminders: RemindersTable;
   mail_templates: MailTemplatesTable;
   forms: FormsTable;

@@ -10,6 +10,7 @@ import type { ClientInfo } from '../accounts/service';
 import { actorFields, insertAuditEntry } from '../audit/repository';
 import { createNotice } from '../notices/service';
 import { loadManagedRound } from './evaluation';
+import { openRow } from '../../crypto/personal-data';
 
 const numerals = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -43,7 +44,8 @@ async function winners(db: Db, roundId: number) {
     .where('c.selected', '=', true)
     .orderBy('cat.sort_order')
     .orderBy('c.final_rank')
-    .execute();
+    .execute()
+    .then((rows) => rows.map((r) => openRow('units', r)));
 }
 
 /**
