@@ -40,7 +40,7 @@ beforeAll(async () => {
   province = await signIn(t.app, manager.username, manager.password);
   const cityRows = await t.db.selectFrom('units').select(['id', 'short_name', 'region_code']).where('parent_id', '=', jiangsu.id).where('type', '=', 'regional_association').orderBy('region_code').execute();
   for (const row of cityRows) {
-    await t.db.updateTable('units').set({ contact_email: `kx${row.region_code}@example.cn` }).where('id', '=', row.id).execute();
+    await t.db.updateTable('units').set(sealRow('units', { contact_email: `kx${row.region_code}@example.cn` })).where('id', '=', row.id).execute();
     const user = await createUser(t.db, row.id, ['contact']);
     cities.push({ id: row.id, name: row.short_name, client: await signIn(t.app, user.username, user.password) });
   }
@@ -52,6 +52,7 @@ beforeAll(async () => {
     tasks: [{ title: '报送本地区活动方案', deadline: '2027-05-12' }],
   });
   const issued = await province.post(`/api/v1/notices/${draft.json().id}/issue`, { version: draft.json().version });
+  if (issued.statusCode !== 200) throw new Error(issued.body);
   taskId = issued.json().tasks[0].id;
 });
 afterAll(() => t.close());
