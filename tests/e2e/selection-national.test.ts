@@ -436,7 +436,13 @@ describe.skipIf(!browserAvailable())('recommendation, evaluation and commendatio
 
     await page.goto(`/evaluations/${roundId}`);
     await page.getByTestId('evaluation-page').waitFor();
-    const labels = await download(page, () => page.getByTestId('mailing-labels').click());
+    // Personal data in bulk: the separate permission, then the password again in the modal.
+    await h.t.db.insertInto('personal_data_export_grants').values({ user_id: people.national!.id }).execute();
+    const labels = await download(page, async () => {
+      await page.getByTestId('mailing-labels').click();
+      await page.getByTestId('reauth-password').fill(people.national!.password);
+      await page.getByRole('button', { name: '确认并导出' }).click();
+    });
     expect(labels.name).toMatch(/\.pdf$/);
     expect(labels.body.subarray(0, 5).toString()).toBe('%PDF-');
     if (pdfToTextAvailable()) {

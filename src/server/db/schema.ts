@@ -81,6 +81,8 @@ export interface SessionsTable {
   expires_at: Timestamp;
   ip: string | null;
   user_agent: string | null;
+  /** Last time the password was re-entered in this session (personal-data exports). */
+  reauthenticated_at: NullableTimestamp;
 }
 
 export interface AuditLogTable {
@@ -670,6 +672,12 @@ export interface ShowcaseArticleImagesTable {
   sort_order: Generated<number>;
 }
 
+export interface PersonalDataExportGrantsTable {
+  user_id: number;
+  granted_by: number | null;
+  granted_at: Generated<Date>;
+}
+
 export interface FieldEncryptionKeysTable {
   key_id: string;
   fingerprint: string;
@@ -694,6 +702,7 @@ export interface Database {
   evaluation_scores: EvaluationScoresTable;
   evaluation_objections: EvaluationObjectionsTable;
   field_encryption_keys: FieldEncryptionKeysTable;
+  personal_data_export_grants: PersonalDataExportGrantsTable;
   reminders: RemindersTable;
   mail_templates: MailTemplatesTable;
   forms: FormsTable;

@@ -16,3 +16,14 @@ alter table activity_signups drop constraint activity_signups_mobile_check;
 alter table activity_signups add column mobile_index text;
 drop index activity_signups_mobile_idx;
 create unique index activity_signups_mobile_idx on activity_signups (activity_id, mobile_index) where status <> 'cancelled';
+
+-- Bulk export of personal data (decision 012): a permission granted to an account explicitly, never
+-- implied by a role; it applies within the reach the account's roles already give.
+create table personal_data_export_grants (
+  user_id    integer primary key references users (id),
+  granted_by integer references users (id),
+  granted_at timestamptz not null default now()
+);
+
+-- When the session's holder last re-entered the password: bulk exports need it within 5 minutes.
+alter table sessions add column reauthenticated_at timestamptz;
