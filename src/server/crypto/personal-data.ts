@@ -54,8 +54,9 @@ export function openField<T extends EncryptedTable>(table: T, column: EncryptedC
 export function sealRow<T extends EncryptedTable, R extends Record<string, unknown>>(table: T, row: R): R {
   const out: Record<string, unknown> = { ...row };
   for (const column of encryptedColumns[table] as readonly string[]) {
-    if (!(column in row)) continue;
-    const value = row[column] as string | null | undefined;
+    // Absent or undefined: not being set (Kysely skips undefined), so neither is its index.
+    if (!(column in row) || row[column] === undefined) continue;
+    const value = row[column] as string | null;
     out[column] = sealField(table, column as EncryptedColumn<T>, value);
     const indexColumn = (blindIndexes as Record<string, Record<string, string> | undefined>)[table]?.[column];
     if (indexColumn) out[indexColumn] = value ? blindIndexOf(table, column, value) : null;
@@ -70,7 +71,7 @@ export function openRow<T extends EncryptedTable, R extends object>(table: T, ro
   if (!row) return row;
   const out = { ...row } as Record<string, unknown>;
   for (const column of encryptedColumns[table] as readonly string[]) {
-    if (column in out) out[column] = openField(table, column as EncryptedColumn<T>, out[column] as string | null);
+    if (out[column] !== undefined) out[column] = openField(table, column as EncryptedColumn<T>, out[column] as string | null);
   }
   return out as R;
 }
