@@ -4,7 +4,7 @@ import { browserAvailable, signInThroughUi, startBrowserHarness, type BrowserHar
 import { createUser, regionalUnit, rootUnit } from '../support/factories';
 import { convertWithLibreOffice, libreOfficeAvailable, pdfToText, pdfToTextAvailable } from '../support/libreoffice';
 import { signIn, type Client } from '../support/test-app';
-import { sealRow } from '../../src/server/crypto/personal-data';
+import { openRow, sealRow } from '../../src/server/crypto/personal-data';
 
 /**
  * Issue 6 in the browser: 玄武、秦淮、建邺 send their items to 南京市科协, which recommends 2 (a third
@@ -398,7 +398,8 @@ describe.skipIf(!browserAvailable())('recommendation, evaluation and commendatio
     await page.getByTestId('objection-resolution').fill('经核实，该单位不存在重复申报，异议不成立。');
     await page.getByTestId('objection-resolve-submit').click();
     await expect.poll(() => page.getByTestId('objection-row').getAttribute('data-resolved')).toBe('true');
-    const objection = await h.t.db.selectFrom('evaluation_objections').selectAll().where('round_id', '=', roundId).executeTakeFirstOrThrow();
+    // The objector's contact is sealed at rest (openRow is what the repository reads it through).
+    const objection = openRow('evaluation_objections', await h.t.db.selectFrom('evaluation_objections').selectAll().where('round_id', '=', roundId).executeTakeFirstOrThrow());
     expect(objection).toMatchObject({ upheld: false, contact: '138****0000' });
     expect(objection.resolved_at).not.toBeNull();
 
