@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../server/config';
 import { huijuVersion, openConfiguredDatabase } from '../server/bootstrap';
+import { fieldKeyFileName } from '../server/crypto/field-keys';
 import { ArchiveFormatError } from '../server/backup/tar';
 import { BackupError, createBackup, readVerifiedManifest, restoreBackup } from '../server/backup/backup';
 import { CliError } from './shared';
@@ -90,6 +91,14 @@ export function registerBackupCommands(program: Command): void {
           `Restored ${file} (Huiju ${manifest.huijuVersion}, ${manifest.source.kind}, ${manifest.createdAt}): ` +
             `${summary.tables} tables, ${summary.rows} rows, ${summary.files} files (${mib(summary.fileBytes)}) in ${seconds} s.`,
         );
+        // The archive never carries the keys: say which ones the restored data needs.
+        const keys = await database.db.selectFrom('field_encryption_keys').select('key_id').execute();
+        if (keys.length > 0) {
+          console.log(
+            `Personal data in it is sealed under field key ${keys.map((k) => k.key_id).join(', ')}: start with the same HUIJU_FIELD_KEYS, ` +
+              `or copy the file ${fieldKeyFileName} of the original data directory into ${config.dataDir}.`,
+          );
+        }
       } finally {
         await database.close();
         // A failed restore leaves the directory as empty as it found it.

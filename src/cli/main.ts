@@ -17,6 +17,9 @@ import { seedRegions } from '../server/features/units/region-seed';
 import { parseRoster } from '../server/features/units/roster-file';
 import { importRoster } from '../server/features/units/roster-import';
 import { createUser } from '../server/features/users/service';
+import { FieldKeyError } from '../server/crypto/field-encryption';
+import { FieldKeyMismatchError, fieldCipher, rotateFieldKey } from '../server/crypto/personal-data';
+import { insertAuditEntry } from '../server/features/audit/repository';
 import { registerAuditCommands } from './audit';
 import { registerBackupCommands } from './backup';
 import { CliError, withDatabase } from './shared';
@@ -156,6 +159,33 @@ export function buildCli(): Command {
       });
     });
 
+  program
+    .command('rotate-field-key')
+    .description('re-seal all personal data under the current (first) key of HUIJU_FIELD_KEYS')
+    .addHelpText(
+      'after',
+      '\nRotation: put the new key first in HUIJU_FIELD_KEYS (keep the old one after it), run this command,\n' +
+        'then remove the old key. On the embedded database the server must be stopped (data-directory lock).',
+    )
+    .action(async () => {
+      const config = loadConfig();
+      await withDatabase(config, async (db) => {
+        const result = await db.transaction().execute(async (trx) => {
+          const rotated = await rotateFieldKey(trx);
+          await insertAuditEntry(trx, {
+            actorUsername: 'cli',
+            action: 'field_key.rotate',
+            targetType: 'field_key',
+            targetId: null,
+            ip: cliClient.ip,
+            details: { keyId: fieldCipher().current.id, resealed: rotated.resealed, columns: rotated.byTable },
+          });
+          return rotated;
+        });
+        console.log(`Re-sealed ${result.resealed} values under field key ${fieldCipher().current.id}; other keys may now be removed from HUIJU_FIELD_KEYS.`);
+      });
+    });
+
   registerAuditCommands(program);
   registerBackupCommands(program);
 
@@ -191,7 +221,13 @@ export async function runCli(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode;
       return;
     }
-    const known = error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof CliError || error instanceof AppError;
+    const known =
+      error instanceof ConfigError ||
+      error instanceof DataDirLockedError ||
+      error instanceof CliError ||
+      error instanceof AppError ||
+      error instanceof FieldKeyMismatchError ||
+      error instanceof FieldKeyError;
     console.error(`huiju: ${describe(error)}`);
     if (!known) console.error(error);
     process.exitCode = 1;

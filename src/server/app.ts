@@ -31,6 +31,7 @@ import { signupRoutes } from './features/signups/routes';
 import { articleRoutes } from './features/articles/routes';
 import { unitRoutes } from './features/units/routes';
 import { userRoutes } from './features/users/routes';
+import { personalDataExportRoutes } from './features/personal-data-export/routes';
 import { authPlugin } from './plugins/auth';
 import { errorsPlugin, sendProblem } from './plugins/errors';
 import { inputGuardPlugin } from './plugins/input-guard';
@@ -132,6 +133,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await api.register(accountRoutes, { ctx });
       await api.register(unitRoutes, { ctx });
       await api.register(userRoutes, { ctx });
+      await api.register(personalDataExportRoutes, { ctx });
       await api.register(auditRoutes, { ctx });
       await api.register(campaignRoutes, { ctx });
       await api.register(noticeRoutes, { ctx });

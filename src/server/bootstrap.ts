@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { lockDataDir } from './db/data-dir-lock';
 import { openPGlite, openPostgres, type DatabaseHandle, type Db } from './db/database';
 import { migrate } from './db/migrate';
+import { ensureFieldEncryption } from './crypto/personal-data';
 import { generateInitialPassword, hashPassword } from './features/accounts/passwords';
 import { assertPasswordAcceptable } from './features/accounts/service';
 import { insertAuditEntry } from './features/audit/repository';
@@ -58,6 +59,8 @@ export const bootstrapUsernames = { security_admin: 'secadmin', audit_admin: 'au
  */
 export async function prepareDatabase(db: Db, config: Pick<Config, 'seedRoot' | 'adminUsername' | 'adminPassword'>): Promise<PreparedDatabase> {
   const migrationsApplied = await migrate(db);
+  // Before anything reads personal data: wrong keys refused, clear-text values sealed.
+  await ensureFieldEncryption(db);
   let unitsSeeded = 0;
   if ((await countUnits(db)) === 0) {
     unitsSeeded = (await db.transaction().execute((trx) => seedRegions(trx, config.seedRoot))).created;

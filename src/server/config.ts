@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseFieldKeys, type FieldKey } from './crypto/field-encryption';
 
 /**
  * Every setting Huiju reads, validated once at start-up. A bad value stops the process
@@ -51,6 +52,12 @@ const configSchema = z.object({
   HUIJU_PUBLIC_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(2),
   /** A connection silent this long is closed: a stalled upload is dropped and nothing of it kept. */
   HUIJU_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /**
+   * Keys sealing personal data at rest: `keyId:base64` of 32 bytes, comma-separated, the first
+   * sealing new values (rotation: put the new key first, run `huiju rotate-field-key`, then drop
+   * the old one). Unset: a key file generated in the data directory (development only).
+   */
+  HUIJU_FIELD_KEYS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -77,6 +84,8 @@ export interface Config {
   publicCacheSeconds: number;
   idleTimeoutSeconds: number;
   logLevel: EnvConfig['LOG_LEVEL'];
+  /** Parsed HUIJU_FIELD_KEYS; undefined means the data directory's key file. */
+  fieldKeys: FieldKey[] | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -91,6 +100,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
+  let fieldKeys: FieldKey[] | undefined;
+  try {
+    fieldKeys = c.HUIJU_FIELD_KEYS ? parseFieldKeys(c.HUIJU_FIELD_KEYS) : undefined;
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  ${(error as Error).message}`);
+  }
   return {
     host: c.HOST,
     port: c.PORT,
@@ -114,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicCacheSeconds: c.HUIJU_PUBLIC_CACHE_SECONDS,
     idleTimeoutSeconds: c.HUIJU_IDLE_TIMEOUT_SECONDS,
     logLevel: c.LOG_LEVEL,
+    fieldKeys,
   };
 }
 

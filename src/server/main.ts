@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { LocalFileStore } from './storage/file-store';
 import type { Config } from './config';
 import { buildApp } from './app';
+import { loadFieldKeysFor } from './crypto/field-keys';
+import { migrate } from './db/migrate';
 import { huijuVersion, openConfiguredDatabase, prepareDatabase } from './bootstrap';
 import { deleteExpiredSessions } from './features/accounts/repository';
 import { committedStorageKeys } from './features/files/service';
@@ -14,6 +16,9 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
   const database = await openConfiguredDatabase(config);
   let app: FastifyInstance | undefined;
   try {
+    // Keys before anything reads personal data; the check needs the schema, hence migrate first.
+    await migrate(database.db);
+    const keys = await loadFieldKeysFor(config, database.db);
     const prepared = await prepareDatabase(database.db, config);
     const files = new LocalFileStore(path.join(config.dataDir, 'files'));
     // Uploads cut short by a crash: the embedded database locks the data directory, so nobody else
@@ -26,7 +31,7 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    printWelcome(config, database.kind, port, prepared);
+    printWelcome(config, database.kind, port, prepared, keys.source);
   } catch (error) {
     await app?.close();
     await database.close();
@@ -52,13 +57,16 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
   return { app, stop };
 }
 
-function printWelcome(config: Config, kind: string, port: number, prepared: Awaited<ReturnType<typeof prepareDatabase>>) {
+function printWelcome(config: Config, kind: string, port: number, prepared: Awaited<ReturnType<typeof prepareDatabase>>, keySource: string) {
   const url = config.publicUrl ?? `http://localhost:${port}`;
   const lines = [
     '',
     `  汇聚 Huiju ${huijuVersion} is running at ${url}`,
     `  Database: ${kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL server (DATABASE_URL)'}`,
     `  API docs: ${url}/api/docs`,
+    keySource === 'HUIJU_FIELD_KEYS'
+      ? '  Personal data sealed with the keys of HUIJU_FIELD_KEYS.'
+      : `  Personal data sealed with the key file ${keySource}: for production, set HUIJU_FIELD_KEYS from outside the data directory.`,
   ];
   if (prepared.unitsSeeded > 0) lines.push(`  Loaded ${prepared.unitsSeeded} units of the 科协 hierarchy (GB/T 2260).`);
   const labels = { system_admin: 'System administrator', security_admin: 'Security administrator (安全保密管理员)', audit_admin: 'Audit administrator (安全审计员)' };

@@ -170,6 +170,16 @@ const routeCases: RouteCase[] = [
     securitySees: true,
   },
   {
+    // A separate permission granted by system administrators only (never implied by a role):
+    // refused to every other role whatever the account, so the answer reveals nothing.
+    name: 'grant the personal-data export permission',
+    route: 'PUT /api/v1/users/:id/personal-data-export',
+    request: (c, t) => c.put(`/api/v1/users/${t.userId}/personal-data-export`, { granted: true }),
+    allowedRoles: [],
+    allowedRelations: [],
+    expected: () => 403,
+  },
+  {
     name: 'reset password',
     route: 'POST /api/v1/users/:id/reset-password',
     request: (c, t) => c.post(`/api/v1/users/${t.userId}/reset-password`, { mode: 'activation_link' }),
@@ -562,6 +572,8 @@ const publicRoutes = new Set([
   'POST /api/v1/account/totp/confirm',
   'POST /api/v1/account/totp/recovery-codes',
   'POST /api/v1/account/totp/disable',
+  // Re-entering one's own password (recommendations.test.ts: wrong password refused, exports unlocked).
+  'POST /api/v1/session/reauthenticate',
   'GET /api/v1/account/activation',
   'POST /api/v1/account/activation',
   // Multipart or file-bound routes, covered in their own tests: units-import.test.ts (scoped by the

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, regionalUnit, rootUnit } from '../support/factories';
+import { createUser, defaultTestPassword, regionalUnit, rootUnit } from '../support/factories';
+import { testAdmin } from '../support/template';
 import { createTestApp, signIn, type Client, type TestApp } from '../support/test-app';
 import { convertWithLibreOffice, libreOfficeAvailable, pdfToText, pdfToTextAvailable } from '../support/libreoffice';
+import { sealRow } from '../../src/server/crypto/personal-data';
 
 let t: TestApp;
 const clients: Record<string, Client> = {};
+const userIds: Record<string, number> = {};
 const tasks: Record<string, number> = {};
 const activities: number[] = [];
 const provinceIds: number[] = [];
@@ -47,11 +50,12 @@ beforeAll(async () => {
     const roles = ['national', 'jiangsu', 'nanjing'].includes(key) ? (['campaign_manager'] as const) : (['contact'] as const);
     const user = await createUser(t.db, unit.id, [...roles]);
     clients[key] = await signIn(t.app, user.username, user.password);
+    userIds[key] = user.id;
   }
   const zhejiang = await regionalUnit(t.db, '33');
   const anhui = await regionalUnit(t.db, '34');
   provinceIds.push(units.jiangsu.id, zhejiang.id, anhui.id);
-  await t.db.updateTable('units').set({ mailing_address: '浙江省杭州市西湖区某路1号', contact_name: '钱江', contact_mobile: '13700000001' }).where('id', '=', zhejiang.id).execute();
+  await t.db.updateTable('units').set(sealRow('units', { mailing_address: '浙江省杭州市西湖区某路1号', contact_name: '钱江', contact_mobile: '13700000001' })).where('id', '=', zhejiang.id).execute();
   for (const [key, unit] of [['shanghai-expert', await regionalUnit(t.db, '31')], ['jiangsu-expert', units.jiangsu], ['beijing-expert', await regionalUnit(t.db, '11')]] as const) {
     const expert = await createUser(t.db, unit.id, ['reviewer']);
     experts[key] = { id: expert.id, client: await signIn(t.app, expert.username, expert.password) };
@@ -314,14 +318,44 @@ describe('the national evaluation round', () => {
       expect(text).toContain('优秀组织单位');
       expect(text).toContain('浙江省科学技术协会');
     }
+    // Personal data in bulk: the organiser needs the separate permission, then a fresh password.
+    const forbidden = await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}/labels.pdf`);
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json().code).toBe('personal_data_export_forbidden');
+    expect((await clients.national!.put(`/api/v1/users/${userIds.national}/personal-data-export`, { granted: true })).statusCode).toBe(403);
+    const admin = await signIn(t.app, testAdmin.username, testAdmin.password);
+    const granted = await admin.put(`/api/v1/users/${userIds.national}/personal-data-export`, { granted: true });
+    expect(granted.statusCode, granted.body).toBe(200);
+    const stale = await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}/mailing.xlsx`);
+    expect(stale.statusCode).toBe(403);
+    expect(stale.json().code).toBe('reauthentication_required');
+    const wrong = await clients.national!.post('/api/v1/session/reauthenticate', { password: 'Wrong@Pass2026' });
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json()).toMatchObject({ code: 'reauthentication_failed', errors: [{ field: 'password' }] });
+    const confirmed = await clients.national!.post('/api/v1/session/reauthenticate', { password: defaultTestPassword });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(new Date(confirmed.json().reauthenticatedUntil).getTime() - Date.now()).toBeGreaterThan(4 * 60_000);
     const labels = await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}/labels.pdf`);
     expect(labels.statusCode).toBe(200);
     if (pdfToTextAvailable()) expect((await pdfToText(labels.rawPayload)).replace(/\s+/g, '')).toContain('浙江省杭州市西湖区某路1号');
     const xlsx = await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}/mailing.xlsx`);
     expect(xlsx.statusCode).toBe(200);
-    const audit = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'evaluation.personal_data_export').execute();
+    const audit = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'evaluation.personal_data_export').orderBy('id').execute();
     expect(audit).toHaveLength(2);
-    expect(audit[0]!.details).toMatchObject({ rows: 3, fields: expect.arrayContaining(['address']) });
+    const candidates = await t.db
+      .selectFrom('evaluation_candidates as c')
+      .innerJoin('evaluation_categories as cat', 'cat.id', 'c.category_id')
+      .select('c.id')
+      .where('cat.round_id', '=', roundId)
+      .where('c.selected', '=', true)
+      .execute();
+    expect(audit[0]!.details).toMatchObject({ format: 'labels.pdf', rows: 3, fields: ['recipient', 'phone', 'mobile', 'email', 'address'] });
+    expect([...(audit[0]!.details as { candidateIds: number[] }).candidateIds].sort()).toEqual(candidates.map((c) => c.id).sort());
+    const refusals = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'personal_data.export').where('outcome', '=', 'failure').orderBy('id').execute();
+    expect(refusals.map((r) => (r.details as { reason: string }).reason)).toEqual(['personal_data_export_forbidden', 'reauthentication_required']);
+    await t.db.updateTable('sessions').set({ reauthenticated_at: new Date(Date.now() - 6 * 60_000) }).where('reauthenticated_at', 'is not', null).execute();
+    const expired = await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}/mailing.xlsx`);
+    expect(expired.json().code).toBe('reauthentication_required');
   });
 });
 

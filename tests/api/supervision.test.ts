@@ -4,6 +4,7 @@ import { createTransport, deliverDueMail } from '../../src/server/jobs/mail-deli
 import { runAutomaticReminders } from '../../src/server/features/supervision/service';
 import { createUser, regionalUnit } from '../support/factories';
 import { createTestApp, signIn, type Client, type TestApp } from '../support/test-app';
+import { openField, sealRow } from '../../src/server/crypto/personal-data';
 
 let t: TestApp;
 let province: Client;
@@ -34,12 +35,12 @@ async function submitFor(city: (typeof cities)[number]) {
 beforeAll(async () => {
   t = await createTestApp();
   const jiangsu = await regionalUnit(t.db, '32');
-  await t.db.updateTable('units').set({ contact_email: null }).where('parent_id', '=', jiangsu.id).execute();
+  await t.db.updateTable('units').set(sealRow('units', { contact_email: null })).where('parent_id', '=', jiangsu.id).execute();
   const manager = await createUser(t.db, jiangsu.id, ['campaign_manager']);
   province = await signIn(t.app, manager.username, manager.password);
   const cityRows = await t.db.selectFrom('units').select(['id', 'short_name', 'region_code']).where('parent_id', '=', jiangsu.id).where('type', '=', 'regional_association').orderBy('region_code').execute();
   for (const row of cityRows) {
-    await t.db.updateTable('units').set({ contact_email: `kx${row.region_code}@example.cn` }).where('id', '=', row.id).execute();
+    await t.db.updateTable('units').set(sealRow('units', { contact_email: `kx${row.region_code}@example.cn` })).where('id', '=', row.id).execute();
     const user = await createUser(t.db, row.id, ['contact']);
     cities.push({ id: row.id, name: row.short_name, client: await signIn(t.app, user.username, user.password) });
   }
@@ -51,6 +52,7 @@ beforeAll(async () => {
     tasks: [{ title: '报送本地区活动方案', deadline: '2027-05-12' }],
   });
   const issued = await province.post(`/api/v1/notices/${draft.json().id}/issue`, { version: draft.json().version });
+  if (issued.statusCode !== 200) throw new Error(issued.body);
   taskId = issued.json().tasks[0].id;
 });
 afterAll(() => t.close());
@@ -109,7 +111,7 @@ describe('supervision of 江苏省科协’s task', () => {
     const sent = await province.post(`/api/v1/collection-tasks/${taskId}/reminders`, { message: '请于今日下班前报送' });
     expect(sent.json()).toEqual({ sent: 6 });
     while ((await deliverDueMail(t.db, transport, 'noreply@huiju.test')).sent > 0);
-    const missingCodes = (await t.db.selectFrom('units').select('contact_email').where('id', 'in', cities.slice(7).map((c) => c.id)).execute()).map((u) => u.contact_email).sort();
+    const missingCodes = (await t.db.selectFrom('units').select('contact_email').where('id', 'in', cities.slice(7).map((c) => c.id)).execute()).map((u) => openField('units', 'contact_email', u.contact_email)).sort();
     expect(received.sort()).toEqual(missingCodes);
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
 

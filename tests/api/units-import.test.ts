@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, regionalUnit } from '../support/factories';
 import { createTestApp, signIn, type Client, type TestApp } from '../support/test-app';
 import { testAdmin } from '../support/template';
+import { openRow } from '../../src/server/crypto/personal-data';
 
 let t: TestApp;
 let admin: Client;
@@ -60,7 +61,7 @@ describe('roster import', () => {
     const rows = [['南京大学科学技术协会', '南京大学科协', '高校科协', '', '南京市科协', '', '', '孙八', '', '13500000000', '', '', '']];
     const response = await upload(admin, await xlsx(rows), 'update.xlsx');
     expect(response.json()).toMatchObject({ applied: true, created: 0, updated: 1 });
-    const unit = await t.db.selectFrom('units').selectAll().where('name', '=', '南京大学科学技术协会').executeTakeFirstOrThrow();
+    const unit = openRow('units', await t.db.selectFrom('units').selectAll().where('name', '=', '南京大学科学技术协会').executeTakeFirstOrThrow());
     expect(unit.contact_name).toBe('孙八');
     expect(unit.contact_mobile).toBe('13500000000');
     expect(unit.contact_email).toBe('nju@example.cn');

@@ -152,6 +152,15 @@ describe('huiju backup and restore on the embedded database', () => {
     expect(restore.code, restore.err).toBe(0);
     expect(restore.out).toMatch(/Restored .*: \d+ tables, \d+ rows, 3 files/);
     expect(await pgliteState(target)).toEqual(before);
+    // The archive carries sealed personal data but never its key: the copy refuses to start
+    // (rather than make a new key) until the original key file is copied in.
+    expect(restore.out).toMatch(/sealed under field key k\d{8}: .*copy the file field-keys/);
+    expect(fs.readdirSync(target)).not.toContain('field-keys');
+    const keyless = huiju(['audit', 'verify'], { HUIJU_DATA_DIR: target });
+    expect(keyless.code).toBe(1);
+    expect(keyless.err).toMatch(/sealed under field key "k\d{8}" and no key is configured/);
+    expect(fs.readdirSync(target)).not.toContain('field-keys');
+    fs.copyFileSync(path.join(source, 'field-keys'), path.join(target, 'field-keys'));
     const verified = huiju(['audit', 'verify'], { HUIJU_DATA_DIR: target });
     expect(verified.code, verified.err).toBe(0);
     expect(verified.out).toMatch(/Audit chain verified: \d+ rows from the start/);
@@ -231,6 +240,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('huiju backup and restore on a P
     const pgliteDir = tempDir();
     expect(huiju(['restore', archive], { HUIJU_DATA_DIR: pgliteDir }).code).toBe(0);
     expect(await pgliteState(pgliteDir)).toEqual(before);
+    fs.copyFileSync(path.join(sourceDir, 'field-keys'), path.join(pgliteDir, 'field-keys'));
     expect(huiju(['audit', 'verify'], { HUIJU_DATA_DIR: pgliteDir }).code).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import { browserAvailable, signInThroughUi, startBrowserHarness, type BrowserHar
 import { createUser, regionalUnit, rootUnit } from '../support/factories';
 import { convertWithLibreOffice, libreOfficeAvailable, pdfToText, pdfToTextAvailable } from '../support/libreoffice';
 import { signIn, type Client } from '../support/test-app';
+import { openRow, sealRow } from '../../src/server/crypto/personal-data';
 
 /**
  * Issue 6 in the browser: 玄武、秦淮、建邺 send their items to 南京市科协, which recommends 2 (a third
@@ -56,7 +57,7 @@ describe.skipIf(!browserAvailable())('recommendation, evaluation and commendatio
       xuanwu: ['南京市玄武区长江路1号', '玄武联系人', '13700000102'],
     };
     for (const [key, [address, name, mobile]] of Object.entries(addresses)) {
-      await db.updateTable('units').set({ mailing_address: address, contact_name: name, contact_mobile: mobile }).where('id', '=', units[key]!.id).execute();
+      await db.updateTable('units').set(sealRow('units', { mailing_address: address, contact_name: name, contact_mobile: mobile })).where('id', '=', units[key]!.id).execute();
     }
     const make = async (key: string, unit: string, roles: Parameters<typeof createUser>[2]) => {
       people[key] = await createUser(db, units[unit]!.id, roles, { username: `${key}-${stamp}` });
@@ -397,7 +398,8 @@ describe.skipIf(!browserAvailable())('recommendation, evaluation and commendatio
     await page.getByTestId('objection-resolution').fill('经核实，该单位不存在重复申报，异议不成立。');
     await page.getByTestId('objection-resolve-submit').click();
     await expect.poll(() => page.getByTestId('objection-row').getAttribute('data-resolved')).toBe('true');
-    const objection = await h.t.db.selectFrom('evaluation_objections').selectAll().where('round_id', '=', roundId).executeTakeFirstOrThrow();
+    // The objector's contact is sealed at rest (openRow is what the repository reads it through).
+    const objection = openRow('evaluation_objections', await h.t.db.selectFrom('evaluation_objections').selectAll().where('round_id', '=', roundId).executeTakeFirstOrThrow());
     expect(objection).toMatchObject({ upheld: false, contact: '138****0000' });
     expect(objection.resolved_at).not.toBeNull();
 
@@ -435,7 +437,13 @@ describe.skipIf(!browserAvailable())('recommendation, evaluation and commendatio
 
     await page.goto(`/evaluations/${roundId}`);
     await page.getByTestId('evaluation-page').waitFor();
-    const labels = await download(page, () => page.getByTestId('mailing-labels').click());
+    // Personal data in bulk: the separate permission, then the password again in the modal.
+    await h.t.db.insertInto('personal_data_export_grants').values({ user_id: people.national!.id }).execute();
+    const labels = await download(page, async () => {
+      await page.getByTestId('mailing-labels').click();
+      await page.getByTestId('reauth-password').fill(people.national!.password);
+      await page.getByRole('button', { name: '确认并导出' }).click();
+    });
     expect(labels.name).toMatch(/\.pdf$/);
     expect(labels.body.subarray(0, 5).toString()).toBe('%PDF-');
     if (pdfToTextAvailable()) {

@@ -10,6 +10,7 @@ import { browserAvailable, signInThroughUi, startBrowserHarness, type BrowserHar
 import { createUser, regionalUnit } from '../support/factories';
 import { issueJiangsuNotice, jiangsuItem } from '../support/jiangsu-scenario';
 import { signIn, type Client } from '../support/test-app';
+import { sealRow } from '../../src/server/crypto/personal-data';
 
 /**
  * Issue 5 in the browser: 江苏省科协's task is owed by its 13 city associations; 5 submit on time,
@@ -96,7 +97,7 @@ describe.skipIf(!browserAvailable())('supervision of 江苏省科协’s task in
       .execute();
     for (const row of cityRows) {
       const email = `kx${row.region_code}@example.cn`;
-      await h.t.db.updateTable('units').set({ contact_email: email }).where('id', '=', row.id).execute();
+      await h.t.db.updateTable('units').set(sealRow('units', { contact_email: email })).where('id', '=', row.id).execute();
       const user = await createUser(h.t.db, row.id, ['contact'], { username: `city-${row.region_code}-${Date.now() % 100000}` });
       cities.push({ id: row.id, name: row.short_name, email, user, client: await signIn(h.t.app, user.username, user.password) });
     }

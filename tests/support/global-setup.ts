@@ -4,7 +4,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { openPostgres, pgliteParsers, wrapPGlite, type Db } from '../../src/server/db/database';
 import { prepareDatabase } from '../../src/server/bootstrap';
-import { pgliteTemplatePath, postgresTemplateName, templateKey, testAdmin, testDataDir, testTotpSecret } from './template';
+import { installTestFieldKeys, pgliteTemplatePath, postgresTemplateName, templateKey, testAdmin, testDataDir, testTotpSecret } from './template';
 
 const seedConfig = { seedRoot: undefined, adminUsername: testAdmin.username, adminPassword: testAdmin.password };
 
@@ -21,6 +21,7 @@ async function prepareTemplate(db: Db) {
 /** Migrates and seeds one template database per run; each test file then starts from a copy of it. */
 export default async function setup(project: { config: { env?: Record<string, unknown> } }) {
   const key = templateKey();
+  installTestFieldKeys();
   fs.mkdirSync(testDataDir, { recursive: true });
   // Runs in the main process, where only the project's configuration says which database it uses.
   if (project.config.env?.HUIJU_TEST_DB === 'postgres') await preparePostgresTemplate(key);

@@ -3,6 +3,7 @@ import { issueJiangsuNotice, jiangsuItem, jiangsuScenario } from './jiangsu-scen
 import { multipartFile, solidPng } from './png';
 import { signIn, type Client } from './test-app';
 import type { FastifyInstance } from 'fastify';
+import { sealRow } from '../../src/server/crypto/personal-data';
 
 const stampedPdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(3000, 0x20), Buffer.from('\n%%EOF\n')]);
 
@@ -18,7 +19,7 @@ export async function showcaseScenario(app: FastifyInstance, db: Db, year = 2021
   const s = await jiangsuScenario(db);
   await db
     .updateTable('units')
-    .set({ contact_name: '赵六', contact_mobile: '13811112222', contact_email: 'zl@njast.cn', contact_office_phone: '025-84000000', mailing_address: '南京市玄武区玄武大道1号' })
+    .set(sealRow('units', { contact_name: '赵六', contact_mobile: '13811112222', contact_email: 'zl@njast.cn', contact_office_phone: '025-84000000', mailing_address: '南京市玄武区玄武大道1号' }))
     .where('id', '=', s.nanjing.id)
     .execute();
   const province = await signIn(app, s.people.province.username, s.people.province.password);

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readMigrationFiles } from '../../src/server/db/migrate';
+import { FieldCipher, parseFieldKeys } from '../../src/server/crypto/field-encryption';
+import { installFieldCipher } from '../../src/server/crypto/personal-data';
 
 /**
  * The TOTP secret of every test account that needs a second factor (the system administrator of the
@@ -11,6 +13,14 @@ export const testTotpSecret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 /** Credentials of the system administrator in every test database (TOTP enrolled with testTotpSecret). */
 export const testAdmin = { username: 'admin', password: 'Huiju@Test2026', totpSecret: testTotpSecret };
+
+/** The field-encryption key of every test database (as HUIJU_FIELD_KEYS would give it). */
+export const testFieldKeys = 'test1:' + Buffer.alloc(32, 7).toString('base64');
+
+/** Installs the test key in this process: the template and its copies are sealed with it. */
+export function installTestFieldKeys(): void {
+  installFieldCipher(new FieldCipher(parseFieldKeys(testFieldKeys)));
+}
 
 export const testDataDir = path.resolve('.test-data');
 

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/server/config';
 import type { Db } from '../../src/server/db/database';
 import { totpCode } from '../../src/server/features/accounts/totp';
 import { createTestDatabase } from './test-database';
-import { testTotpSecret } from './template';
+import { testFieldKeys, testTotpSecret } from './template';
 
 const databases = new WeakMap<FastifyInstance, Db>();
 
@@ -44,7 +44,7 @@ export interface TestAppOptions {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const filesDir = options.filesDir ?? '.test-data/files';
-  const config = loadConfig({ HUIJU_DATA_DIR: filesDir, LOG_LEVEL: options.logStream ? 'info' : 'silent', ...options.env });
+  const config = loadConfig({ HUIJU_DATA_DIR: filesDir, LOG_LEVEL: options.logStream ? 'info' : 'silent', HUIJU_FIELD_KEYS: testFieldKeys, ...options.env });
   const ctx: AppContext = {
     db: database.db,
     databaseKind: database.kind,

@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { openPostgres, pgliteParsers, wrapPGlite, type DatabaseHandle } from '../../src/server/db/database';
 import { withDatabase } from './global-setup';
-import { pgliteTemplatePath, postgresTemplateName, templateKey } from './template';
+import { installTestFieldKeys, pgliteTemplatePath, postgresTemplateName, templateKey } from './template';
 
 export type TestDatabaseKind = 'pglite' | 'postgres';
 
@@ -17,6 +17,7 @@ export function testDatabaseKind(): TestDatabaseKind {
  * dump, or a PostgreSQL database created from the template database). Closing it drops the copy.
  */
 export async function createTestDatabase(): Promise<DatabaseHandle> {
+  installTestFieldKeys();
   const key = templateKey();
   if (testDatabaseKind() === 'pglite') {
     const dump = fs.readFileSync(pgliteTemplatePath(key));

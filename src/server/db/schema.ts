@@ -86,6 +86,8 @@ export interface SessionsTable {
   ip: string | null;
   user_agent: string | null;
   totp_pending_secret: Generated<string | null>;
+  /** Last time the password was re-entered in this session (personal-data exports). */
+  reauthenticated_at: NullableTimestamp;
 }
 
 export interface SignInChallengesTable {
@@ -650,6 +652,8 @@ export interface ActivitySignupsTable {
   activity_id: number;
   name: string;
   mobile: string;
+  /** Keyed HMAC of the normalised number (see crypto/personal-data.ts). */
+  mobile_index: string | null;
   affiliation: string | null;
   code: string;
   status: SignupStatus;
@@ -689,6 +693,18 @@ export interface ShowcaseArticleImagesTable {
   sort_order: Generated<number>;
 }
 
+export interface PersonalDataExportGrantsTable {
+  user_id: number;
+  granted_by: number | null;
+  granted_at: Generated<Date>;
+}
+
+export interface FieldEncryptionKeysTable {
+  key_id: string;
+  fingerprint: string;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   showcase_publications: ShowcasePublicationsTable;
   showcase_photos: ShowcasePhotosTable;
@@ -706,6 +722,8 @@ export interface Database {
   evaluation_assignments: EvaluationAssignmentsTable;
   evaluation_scores: EvaluationScoresTable;
   evaluation_objections: EvaluationObjectionsTable;
+  field_encryption_keys: FieldEncryptionKeysTable;
+  personal_data_export_grants: PersonalDataExportGrantsTable;
   reminders: RemindersTable;
   mail_templates: MailTemplatesTable;
   forms: FormsTable;

@@ -3,6 +3,7 @@ import type { AddresseeRule } from '../../../shared/domain/addressees';
 import type { DbOrTx } from '../../db/database';
 import type { NoticesTable, RequiredFile, RoutingRule, TaskQuota } from '../../db/schema';
 import type { RecommendationQuota } from '../../../shared/domain/evaluation';
+import { openRow } from '../../crypto/personal-data';
 
 export type NoticeRow = Selectable<NoticesTable> & {
   issuer_path: string;
@@ -148,7 +149,8 @@ export async function resolveAddressees(db: DbOrTx, issuer: { id: number; path: 
     )
     .orderBy('depth')
     .orderBy('sort_key')
-    .execute();
+    .execute()
+    .then((rows) => rows.map((r) => openRow('units', r)));
 }
 
 export async function insertRecipients(db: DbOrTx, noticeId: number, rootNoticeId: number, unitIds: number[]) {

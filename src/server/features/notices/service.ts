@@ -14,6 +14,7 @@ import { loadVisibleUnit } from '../units/service';
 import * as repo from './repository';
 import type { NoticeRow } from './repository';
 import { sanitizeNoticeHtml } from '../../documents/rich-text';
+import { openRow } from '../../crypto/personal-data';
 
 
 // --- Access ------------------------------------------------------------------------------------
@@ -565,6 +566,7 @@ export async function changeTaskDeadline(db: Db, options: { actor: Actor; taskId
           .select(['n.id', 'n.title', 'u.id as unit_id', 'u.short_name', 'u.contact_email'])
           .where('n.id', 'in', newlyConflicting.map((d) => d.notice_id))
           .execute()
+          .then((rows) => rows.map((r) => openRow('units', r)))
       : [];
     const message = `上级通知《${notice.title}》中“${task.title}”的截止时间已调整为 ${formatChinaDate(deadline)}，早于本单位规定的截止时间，请尽快调整。`;
     await insertNotifications(trx, affected.map((a) => ({ unitId: a.unit_id, kind: 'deadline_conflict', title: `截止时间需调整：${a.title}`, body: message, link: `/notices/${a.id}` })));

@@ -10,6 +10,8 @@ import type { ClientInfo } from '../accounts/service';
 import { actorFields, insertAuditEntry } from '../audit/repository';
 import { createNotice } from '../notices/service';
 import { loadManagedRound } from './evaluation';
+import { openRow } from '../../crypto/personal-data';
+import { requirePersonalDataExport } from '../personal-data-export/service';
 
 const numerals = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -43,7 +45,8 @@ async function winners(db: Db, roundId: number) {
     .where('c.selected', '=', true)
     .orderBy('cat.sort_order')
     .orderBy('c.final_rank')
-    .execute();
+    .execute()
+    .then((rows) => rows.map((r) => openRow('units', r)));
 }
 
 /**
@@ -87,6 +90,8 @@ export async function draftCommendationNotice(db: Db, options: { actor: Actor; r
 }
 
 export interface MailingRow {
+  /** The evaluation candidate: what the audit names as the exported row. */
+  candidateId: number;
   category: string;
   winner: string;
   unit: string;
@@ -118,6 +123,7 @@ async function mailingRows(db: Db, roundId: number): Promise<MailingRow[]> {
       if (item && addressField) address = (item.fields[addressField.key] as string | undefined) ?? null;
     }
     rows.push({
+      candidateId: w.id,
       category: w.category,
       winner: w.activity_title ?? w.unit_name,
       unit: w.unit_name,
@@ -139,12 +145,20 @@ async function auditExport(db: Db, actor: Actor, roundId: number, unitId: number
     targetType: 'evaluation_round',
     targetId: roundId,
     ip: client.ip,
-    details: { format, rows: rows.length, fields: ['recipient', 'phone', 'mobile', 'email', 'address'], winners: rows.map((r) => r.winner) },
+    details: {
+      format,
+      rows: rows.length,
+      fields: ['recipient', 'phone', 'mobile', 'email', 'address'],
+      candidateIds: rows.map((r) => r.candidateId),
+      winners: rows.map((r) => r.winner),
+    },
   });
 }
 
-export async function mailingWorkbook(db: Db, options: { actor: Actor; roundId: number; client: ClientInfo }) {
+export async function mailingWorkbook(db: Db, options: { actor: Actor; sessionId: string; roundId: number; client: ClientInfo }) {
   const round = await loadManagedRound(db, options.actor, options.roundId);
+  // Names, phones and addresses of every winner: the separate permission and a fresh password.
+  await requirePersonalDataExport(db, { actor: options.actor, sessionId: options.sessionId, what: 'evaluation.mailing', client: options.client });
   const rows = await mailingRows(db, round.id);
   await auditExport(db, options.actor, round.id, round.unit_id, 'xlsx', rows, options.client);
   const workbook = new ExcelJS.Workbook();
@@ -156,8 +170,10 @@ export async function mailingWorkbook(db: Db, options: { actor: Actor; roundId: 
 }
 
 /** Address labels, 2 × 6 on A4, in the embedded Chinese font. */
-export async function mailingLabels(db: Db, options: { actor: Actor; roundId: number; client: ClientInfo }) {
+export async function mailingLabels(db: Db, options: { actor: Actor; sessionId: string; roundId: number; client: ClientInfo }) {
   const round = await loadManagedRound(db, options.actor, options.roundId);
+  // Names, phones and addresses of every winner: the separate permission and a fresh password.
+  await requirePersonalDataExport(db, { actor: options.actor, sessionId: options.sessionId, what: 'evaluation.mailing', client: options.client });
   const rows = await mailingRows(db, round.id);
   await auditExport(db, options.actor, round.id, round.unit_id, 'labels.pdf', rows, options.client);
   const { loadNoticeFaces } = await import('../../documents/fonts');

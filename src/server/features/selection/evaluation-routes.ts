@@ -237,18 +237,20 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
 
   app.get(
     '/evaluation-rounds/:id/mailing.xlsx',
-    { schema: { tags, summary: '牌匾邮寄信息（个人信息导出，留痕）Plaque mailing list', params: idParams } },
+    { schema: { tags, summary: '牌匾邮寄信息（个人信息导出：需单独授权并再次验证身份，留痕）Plaque mailing list', params: idParams } },
     async (request, reply) => {
-      const buffer = await mailingWorkbook(db, { actor: requireSession(request).actor, roundId: request.params.id, client: clientOf(request) });
+      const { actor, sessionId } = requireSession(request);
+      const buffer = await mailingWorkbook(db, { actor, sessionId, roundId: request.params.id, client: clientOf(request) });
       return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('Content-Disposition', contentDisposition('牌匾邮寄信息.xlsx')).send(buffer);
     },
   );
 
   app.get(
     '/evaluation-rounds/:id/labels.pdf',
-    { schema: { tags, summary: '邮寄标签 Address labels', params: idParams } },
+    { schema: { tags, summary: '邮寄标签（个人信息导出：需单独授权并再次验证身份）Address labels', params: idParams } },
     async (request, reply) => {
-      const buffer = await mailingLabels(db, { actor: requireSession(request).actor, roundId: request.params.id, client: clientOf(request) });
+      const { actor, sessionId } = requireSession(request);
+      const buffer = await mailingLabels(db, { actor, sessionId, roundId: request.params.id, client: clientOf(request) });
       return reply.type('application/pdf').header('Content-Disposition', contentDisposition('邮寄标签.pdf')).send(buffer);
     },
   );

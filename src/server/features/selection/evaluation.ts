@@ -13,6 +13,7 @@ import { completionRows } from '../supervision/repository';
 import { loadTask } from '../submissions/service';
 import { loadVisibleUnit } from '../units/service';
 import { poolOf } from './recommendations';
+import { openRow, sealField } from '../../crypto/personal-data';
 
 const stageLabels: Record<EvaluationStage, string> = {
   eligibility: '资格审查',
@@ -563,7 +564,7 @@ export async function fileObjection(db: Db, options: { roundId: number; candidat
     .executeTakeFirst();
   if (!candidate) throw invalidFields([{ field: 'candidateId', code: 'invalid' }]);
   return db.transaction().execute(async (trx) => {
-    const row = await trx.insertInto('evaluation_objections').values({ round_id: round.id, candidate_id: candidate.id, content: options.content, contact: options.contact ?? null }).returning('id').executeTakeFirstOrThrow();
+    const row = await trx.insertInto('evaluation_objections').values({ round_id: round.id, candidate_id: candidate.id, content: options.content, contact: sealField('evaluation_objections', 'contact', options.contact ?? null) }).returning('id').executeTakeFirstOrThrow();
     await insertAuditEntry(trx, { actorUsername: 'public', unitId: round.unit_id, action: 'evaluation.objection', targetType: 'evaluation_round', targetId: round.id, ip: options.ip, details: { candidateId: candidate.id } });
     await insertNotifications(trx, [{ unitId: round.unit_id, kind: 'objection', title: `公示收到异议：${round.title}`, link: `/evaluations/${round.id}` }]);
     return row.id;
@@ -580,7 +581,8 @@ export async function objections(db: Db, actor: Actor, roundId: number) {
     .select(['o.id', 'o.candidate_id', 'o.content', 'o.contact', 'o.received_at', 'o.resolution', 'o.upheld', 'o.resolved_at', 'a.title', 'u.short_name'])
     .where('o.round_id', '=', round.id)
     .orderBy('o.id')
-    .execute();
+    .execute()
+    .then((rows) => rows.map((r) => openRow('evaluation_objections', r)));
 }
 
 export async function resolveObjection(db: Db, options: { actor: Actor; objectionId: number; resolution: string; upheld: boolean; client: ClientInfo }) {

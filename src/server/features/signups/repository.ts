@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database';
 import type { SignupStatus } from '../../db/schema';
+import { blindIndexCandidates, openRow, sealRow } from '../../crypto/personal-data';
 
 /** An activity with what sign-ups need: its unit, whether it is on the column, its settings. */
 export async function findActivity(db: DbOrTx, activityId: number) {
@@ -48,22 +49,31 @@ export async function counts(db: DbOrTx, activityId: number) {
 }
 
 export async function findActiveByMobile(db: DbOrTx, activityId: number, mobile: string) {
-  return db.selectFrom('activity_signups').selectAll().where('activity_id', '=', activityId).where('mobile', '=', mobile).where('status', '<>', 'cancelled').executeTakeFirst();
+  // The number is sealed at rest: matched by its keyed HMAC (one per configured key, for rotations).
+  const row = await db
+    .selectFrom('activity_signups')
+    .selectAll()
+    .where('activity_id', '=', activityId)
+    .where('mobile_index', 'in', blindIndexCandidates('activity_signups', 'mobile', mobile))
+    .where('status', '<>', 'cancelled')
+    .executeTakeFirst();
+  return openRow('activity_signups', row);
 }
 
 export async function findByCode(db: DbOrTx, code: string) {
-  return db.selectFrom('activity_signups').selectAll().where('code', '=', code).executeTakeFirst();
+  return openRow('activity_signups', await db.selectFrom('activity_signups').selectAll().where('code', '=', code).executeTakeFirst());
 }
 
 export async function insertSignup(
   db: DbOrTx,
   row: { activityId: number; name: string; mobile: string; affiliation: string | null; code: string; status: SignupStatus; ip: string | null },
 ) {
-  return db
+  const inserted = await db
     .insertInto('activity_signups')
-    .values({ activity_id: row.activityId, name: row.name, mobile: row.mobile, affiliation: row.affiliation, code: row.code, status: row.status, ip: row.ip })
+    .values(sealRow('activity_signups', { activity_id: row.activityId, name: row.name, mobile: row.mobile, affiliation: row.affiliation, code: row.code, status: row.status, ip: row.ip }))
     .returningAll()
     .executeTakeFirstOrThrow();
+  return openRow('activity_signups', inserted);
 }
 
 /** Place in the waiting list (1 = next in line). */
@@ -109,5 +119,5 @@ export async function list(db: DbOrTx, activityId: number, options: { status?: S
       .execute(),
     query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { rows, total: Number(total.n) };
+  return { rows: rows.map((r) => openRow('activity_signups', r)), total: Number(total.n) };
 }

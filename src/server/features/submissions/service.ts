@@ -26,6 +26,7 @@ import { renderMail } from '../../../shared/domain/mail-templates';
 import { formatChinaDate } from '../notices/service';
 import * as repo from './repository';
 import type { TaskWithNotice } from './repository';
+import { openRow } from '../../crypto/personal-data';
 
 // --- The task as the submitter and the collector see it ----------------------------------------
 
@@ -316,7 +317,7 @@ export async function review(
   if (submission.version !== options.version) throw staleVersion();
   const next = assertTransition(submission.status, options.action);
   const comments = { general: options.comment, items: options.itemComments ?? {} };
-  const unitContact = await db.selectFrom('units').select(['contact_email', 'short_name']).where('id', '=', submission.unit_id).executeTakeFirstOrThrow();
+  const unitContact = openRow('units', await db.selectFrom('units').select(['contact_email', 'short_name']).where('id', '=', submission.unit_id).executeTakeFirstOrThrow());
   const mail = renderMail(await templateFor(db, task.issuer_unit_id, options.action), {
     unit: unitContact.short_name,
     task: task.title,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database';
+import { openRow } from '../../crypto/personal-data';
 
 export interface CompletionRow {
   task_id: number;
@@ -45,7 +46,7 @@ export async function completionRows(db: DbOrTx, taskId: number): Promise<Comple
     left join submissions s on s.task_id = t.id and s.unit_id = r.unit_id
     where t.assignee_unit_ids is null or r.unit_id = any(t.assignee_unit_ids)
     order by u.depth, u.sort_key`.execute(db);
-  return result.rows;
+  return result.rows.map((r) => openRow('units', r));
 }
 
 /** Tasks whose automatic reminders may be due: issued, enabled, deadline within the window. */
@@ -72,5 +73,5 @@ export async function unitsNotSubmitted(db: DbOrTx, task: { id: number; notice_i
     .where((eb) => eb.or([eb('s.status', 'is', null), eb('s.status', 'in', ['draft', 'returned'])]));
   if (task.assignee_unit_ids) query = query.where('r.unit_id', 'in', task.assignee_unit_ids.length > 0 ? task.assignee_unit_ids : [-1]);
   if (onlyUnitIds) query = query.where('r.unit_id', 'in', onlyUnitIds.length > 0 ? onlyUnitIds : [-1]);
-  return query.execute();
+  return (await query.execute()).map((r) => openRow('units', r));
 }

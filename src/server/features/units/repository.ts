@@ -1,6 +1,11 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { DbOrTx } from '../../db/database';
 import type { Database, NewUnitRow, UnitRow } from '../../db/schema';
+import { openRow, sealRow } from '../../crypto/personal-data';
+
+// Contact phones, e-mail and address are sealed at rest: every row leaves this file opened and
+// every write enters it sealed (crypto/personal-data.ts).
+const open = <R extends object>(row: R) => openRow('units', row);
 
 const childCount = (_eb: ExpressionBuilder<Database, 'units'>, includeInactive: boolean) =>
   sql<number>`(select count(*)::int from units c where c.parent_id = units.id ${includeInactive ? sql`` : sql`and c.active`})`.as(
@@ -15,7 +20,8 @@ export async function findUnit(db: DbOrTx, id: number): Promise<UnitWithCount | 
     .selectAll('units')
     .select((eb) => childCount(eb, false))
     .where('units.id', '=', id)
-    .executeTakeFirst();
+    .executeTakeFirst()
+    .then((row) => row && open(row));
 }
 
 export async function findUnitsByIds(db: DbOrTx, ids: number[]): Promise<UnitWithCount[]> {
@@ -27,7 +33,8 @@ export async function findUnitsByIds(db: DbOrTx, ids: number[]): Promise<UnitWit
     .where('units.id', 'in', ids)
     .orderBy('units.depth')
     .orderBy('units.sort_key')
-    .execute();
+    .execute()
+    .then((rows) => rows.map(open));
 }
 
 export async function findUnitsByPaths(db: DbOrTx, paths: string[]): Promise<UnitWithCount[]> {
@@ -39,7 +46,8 @@ export async function findUnitsByPaths(db: DbOrTx, paths: string[]): Promise<Uni
     .where('units.path', 'in', paths)
     .orderBy('units.depth')
     .orderBy('units.sort_key')
-    .execute();
+    .execute()
+    .then((rows) => rows.map(open));
 }
 
 export async function listChildren(db: DbOrTx, parentId: number, includeInactive: boolean): Promise<UnitWithCount[]> {
@@ -49,7 +57,7 @@ export async function listChildren(db: DbOrTx, parentId: number, includeInactive
     .select((eb) => childCount(eb, includeInactive))
     .where('units.parent_id', '=', parentId);
   if (!includeInactive) query = query.where('units.active', '=', true);
-  return query.orderBy('units.sort_key').orderBy('units.name').execute();
+  return (await query.orderBy('units.sort_key').orderBy('units.name').execute()).map(open);
 }
 
 /** Units in the given subtrees matching a name, short name, pinyin initials or region code. */
@@ -77,7 +85,7 @@ export async function searchUnits(
     );
   if (!options.includeInactive) query = query.where('units.active', '=', true);
   return (
-    query
+    await query
       // Best matches first: exact names, then names starting with the query, then shallow units.
       .orderBy(
         sql`case when units.short_name = ${q} or units.name = ${q} then 0
@@ -88,11 +96,11 @@ export async function searchUnits(
       .orderBy('units.sort_key')
       .limit(options.limit)
       .execute()
-  );
+  ).map(open);
 }
 
 export async function insertUnit(db: DbOrTx, unit: NewUnitRow): Promise<UnitRow> {
-  return db.insertInto('units').values(unit).returningAll().executeTakeFirstOrThrow();
+  return open(await db.insertInto('units').values(sealRow('units', unit)).returningAll().executeTakeFirstOrThrow());
 }
 
 export async function insertUnits(db: DbOrTx, units: NewUnitRow[]): Promise<UnitRow[]> {
@@ -100,7 +108,8 @@ export async function insertUnits(db: DbOrTx, units: NewUnitRow[]): Promise<Unit
   const rows: UnitRow[] = [];
   // Batches keep each statement under PostgreSQL's 65,535 parameter limit.
   for (let i = 0; i < units.length; i += 1000) {
-    rows.push(...(await db.insertInto('units').values(units.slice(i, i + 1000)).returningAll().execute()));
+    const batch = units.slice(i, i + 1000).map((u) => sealRow('units', u));
+    rows.push(...(await db.insertInto('units').values(batch).returningAll().execute()).map(open));
   }
   return rows;
 }
@@ -113,7 +122,7 @@ export async function updateUnitRow(
 ): Promise<boolean> {
   const result = await db
     .updateTable('units')
-    .set({ ...changes, updated_at: new Date(), version: sql`version + 1` })
+    .set({ ...sealRow('units', changes), updated_at: new Date(), version: sql`version + 1` })
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
     .executeTakeFirst();
@@ -151,7 +160,8 @@ export async function setSubtreeActive(db: DbOrTx, unit: UnitRow, active: boolea
 }
 
 export async function findRootUnit(db: DbOrTx): Promise<UnitRow | undefined> {
-  return db.selectFrom('units').selectAll().where('parent_id', 'is', null).orderBy('id').executeTakeFirst();
+  const row = await db.selectFrom('units').selectAll().where('parent_id', 'is', null).orderBy('id').executeTakeFirst();
+  return row && open(row);
 }
 
 export async function regionalUnitsByCode(db: DbOrTx): Promise<Map<string, UnitRow>> {
@@ -161,7 +171,7 @@ export async function regionalUnitsByCode(db: DbOrTx): Promise<Map<string, UnitR
     .where('type', '=', 'regional_association')
     .where('region_code', 'is not', null)
     .execute();
-  return new Map(rows.map((r) => [r.region_code!, r]));
+  return new Map(rows.map((r) => [r.region_code!, open(r)]));
 }
 
 /** Units in the subtrees, for resolving names in a roster import. */
@@ -171,7 +181,8 @@ export async function unitsInSubtrees(db: DbOrTx, scopePaths: string[]): Promise
     .selectFrom('units')
     .selectAll()
     .where((eb) => eb.or(scopePaths.map((p) => eb('path', 'like', `${p}%`))))
-    .execute();
+    .execute()
+    .then((rows) => rows.map(open));
 }
 
 export async function countUnits(db: DbOrTx): Promise<number> {

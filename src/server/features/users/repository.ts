@@ -2,13 +2,14 @@ import { sql } from 'kysely';
 import type { Role } from '../../../shared/domain/roles';
 import type { DbOrTx } from '../../db/database';
 import type { UserStatus } from '../../db/schema';
+import { openRow, sealField, sealRow } from '../../crypto/personal-data';
 
 export async function findUserByUsername(db: DbOrTx, username: string) {
-  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  return openRow('users', await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst());
 }
 
 export async function findUserById(db: DbOrTx, id: number) {
-  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return openRow('users', await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst());
 }
 
 export async function findUserByActivationToken(db: DbOrTx, tokenHash: string) {
@@ -46,8 +47,9 @@ export async function insertUser(db: DbOrTx, user: NewUser): Promise<number> {
       unit_id: user.unitId,
       username: user.username,
       display_name: user.displayName,
-      email: user.email,
-      mobile: user.mobile,
+      // E-mail and mobile are sealed at rest; reads in this file open them.
+      email: sealField('users', 'email', user.email),
+      mobile: sealField('users', 'mobile', user.mobile),
       password_hash: user.passwordHash,
       status: user.status,
       must_change_password: user.mustChangePassword,
@@ -133,7 +135,7 @@ export async function listUsers(db: DbOrTx, filter: UserListFilter) {
       .execute(),
     query.select(sql<string>`count(*)`.as('total')).executeTakeFirstOrThrow(),
   ]);
-  return { rows, total: Number(count.total) };
+  return { rows: rows.map((r) => openRow('users', r)), total: Number(count.total) };
 }
 
 const rolesOf = sql<Role[]>`coalesce((select array_agg(r.role order by r.role) from role_assignments r where r.user_id = users.id), '{}')`.as(
@@ -146,7 +148,8 @@ export async function findUserWithUnit(db: DbOrTx, id: number) {
     .innerJoin('units', 'units.id', 'users.unit_id')
     .select([...userColumns, rolesOf])
     .where('users.id', '=', id)
-    .executeTakeFirst();
+    .executeTakeFirst()
+    .then((row) => openRow('users', row));
 }
 
 export type UserWithUnit = NonNullable<Awaited<ReturnType<typeof findUserWithUnit>>>;
@@ -170,7 +173,7 @@ export async function updateUserRow(
 ): Promise<boolean> {
   let query = db
     .updateTable('users')
-    .set({ ...changes, updated_at: new Date(), version: sql`version + 1` })
+    .set({ ...sealRow('users', changes), updated_at: new Date(), version: sql`version + 1` })
     .where('id', '=', id);
   if (expectedVersion !== null) query = query.where('version', '=', expectedVersion);
   const result = await query.executeTakeFirst();

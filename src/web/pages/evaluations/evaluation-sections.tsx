@@ -1,4 +1,4 @@
-import { CheckOutlined, DownloadOutlined, FileTextOutlined, LinkOutlined, SaveOutlined, ScheduleOutlined } from '@ant-design/icons';
+import { CheckOutlined, FileTextOutlined, LinkOutlined, SaveOutlined, ScheduleOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Checkbox, Descriptions, Input, InputNumber, Modal, Progress, Select, Space, Spin, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState, type HTMLAttributes } from 'react';
@@ -19,6 +19,7 @@ import {
 import type { ObjectionView, ResultsView, RoundView } from '../../api/types';
 import { useLanguage } from '../../app/language';
 import { CopyButton } from '../../components/copy-button';
+import { PersonalDataExportButton } from '../../components/personal-data-export-button';
 import { useErrorText, useReportError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/labels';
 import { useDebounced } from '../../lib/use-debounced';
@@ -442,12 +443,8 @@ export function AnnouncedCard({ round }: { round: RoundView }) {
             </Button>
           </Link>
         )}
-        <Button icon={<DownloadOutlined />} href={roundLinks.mailingXlsx(round.id)} download data-testid="mailing-xlsx">
-          {t('evaluation.mailingXlsx')}
-        </Button>
-        <Button icon={<DownloadOutlined />} href={roundLinks.labelsPdf(round.id)} download data-testid="mailing-labels">
-          {t('evaluation.mailingLabels')}
-        </Button>
+        <PersonalDataExportButton path={roundLinks.mailingXlsx(round.id).replace('/api/v1', '')} fallbackName="牌匾邮寄信息.xlsx" label={t('evaluation.mailingXlsx')} testId="mailing-xlsx" />
+        <PersonalDataExportButton path={roundLinks.labelsPdf(round.id).replace('/api/v1', '')} fallbackName="邮寄标签.pdf" label={t('evaluation.mailingLabels')} testId="mailing-labels" />
       </Space>
       <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }}>
         {t('evaluation.mailingHint')}

@@ -1,0 +1,90 @@
+import type { Actor } from '../../../shared/domain/access';
+import type { Db } from '../../db/database';
+import { AppError } from '../../errors';
+import { verifyPassword } from '../accounts/passwords';
+import type { ClientInfo } from '../accounts/service';
+import { actorFields, insertAuditEntry } from '../audit/repository';
+import { findUserById } from '../users/repository';
+
+/** How long a re-entered password opens personal-data exports. */
+export const REAUTHENTICATION_MINUTES = 5;
+
+/**
+ * Confirms the holder of a session by the password (and, once accounts carry a TOTP secret, by
+ * the code as well — `totpCode` is accepted and must be verified here by the TOTP feature) and
+ * marks the session as re-authenticated for five minutes. A wrong password counts like nothing
+ * else but is audited; the per-account lockout belongs to sign-in.
+ */
+export async function reauthenticate(db: Db, options: { actor: Actor; sessionId: string; password: string; totpCode?: string | undefined; client: ClientInfo; now?: Date }) {
+  const now = options.now ?? new Date();
+  const user = await findUserById(db, options.actor.userId);
+  const ok = Boolean(user?.password_hash) && (await verifyPassword(user!.password_hash!, options.password));
+  // TOTP hook: when the account has a second factor, verify options.totpCode here as well.
+  await insertAuditEntry(db, {
+    ...actorFields(options.actor),
+    unitId: options.actor.unitId,
+    action: 'session.reauthenticate',
+    outcome: ok ? 'success' : 'failure',
+    targetType: 'user',
+    targetId: options.actor.userId,
+    ip: options.client.ip,
+  });
+  if (!ok) throw new AppError('reauthentication_failed', 403, {}, [{ field: 'password', code: 'invalid' }]);
+  await db.updateTable('sessions').set({ reauthenticated_at: now }).where('id', '=', options.sessionId).execute();
+  return { reauthenticatedUntil: new Date(now.getTime() + REAUTHENTICATION_MINUTES * 60_000) };
+}
+
+/**
+ * What a bulk export of personal data requires besides reach over the records: the separate
+ * permission and a password re-entered in this session within five minutes. Refusals are audited.
+ */
+export async function requirePersonalDataExport(db: Db, options: { actor: Actor; sessionId: string; what: string; client: ClientInfo; now?: Date }) {
+  const now = options.now ?? new Date();
+  const [grant, session] = await Promise.all([
+    db.selectFrom('personal_data_export_grants').select('user_id').where('user_id', '=', options.actor.userId).executeTakeFirst(),
+    db.selectFrom('sessions').select('reauthenticated_at').where('id', '=', options.sessionId).executeTakeFirst(),
+  ]);
+  const refusal = !grant
+    ? 'personal_data_export_forbidden'
+    : !session?.reauthenticated_at || now.getTime() - session.reauthenticated_at.getTime() > REAUTHENTICATION_MINUTES * 60_000
+      ? 'reauthentication_required'
+      : null;
+  if (!refusal) return;
+  await insertAuditEntry(db, {
+    ...actorFields(options.actor),
+    unitId: options.actor.unitId,
+    action: 'personal_data.export',
+    outcome: 'failure',
+    ip: options.client.ip,
+    details: { what: options.what, reason: refusal },
+  });
+  throw new AppError(refusal, 403);
+}
+
+/** Grants or withdraws the permission; system administrators only. */
+export async function setExportGrant(db: Db, options: { actor: Actor; userId: number; granted: boolean; client: ClientInfo }) {
+  if (!options.actor.grants.some((g) => g.role === 'system_admin')) throw new AppError('forbidden', 403);
+  const user = await findUserById(db, options.userId);
+  if (!user) throw new AppError('not_found', 404);
+  await db.transaction().execute(async (trx) => {
+    if (options.granted) {
+      await trx
+        .insertInto('personal_data_export_grants')
+        .values({ user_id: user.id, granted_by: options.actor.userId || null })
+        .onConflict((oc) => oc.column('user_id').doNothing())
+        .execute();
+    } else {
+      await trx.deleteFrom('personal_data_export_grants').where('user_id', '=', user.id).execute();
+    }
+    await insertAuditEntry(trx, {
+      ...actorFields(options.actor),
+      unitId: user.unit_id,
+      action: options.granted ? 'user.personal_data_export_grant' : 'user.personal_data_export_revoke',
+      targetType: 'user',
+      targetId: user.id,
+      ip: options.client.ip,
+      details: { username: user.username },
+    });
+  });
+  return { userId: user.id, granted: options.granted };
+}
