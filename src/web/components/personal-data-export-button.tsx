@@ -9,7 +9,7 @@ import { applyProblemToForm, useReportError } from '../lib/errors';
 /**
  * Downloads an export holding personal data. When the server answers `reauthentication_required`
  * it asks for the password in a modal, confirms it (POST /session/reauthenticate, five minutes)
- * and retries the download once. A TOTP field joins the password once accounts have one.
+ * and retries the download once. An account with an authenticator also gives a current code.
  */
 export function PersonalDataExportButton(props: { path: string; fallbackName: string; label: string; testId: string }) {
   const { t } = useTranslation();
@@ -17,7 +17,7 @@ export function PersonalDataExportButton(props: { path: string; fallbackName: st
   const [busy, setBusy] = useState(false);
   const [asking, setAsking] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  const [form] = Form.useForm<{ password: string }>();
+  const [form] = Form.useForm<{ password: string; totpCode?: string }>();
 
   const fetchFile = async () => {
     const { blob, filename } = await download(props.path);
@@ -39,10 +39,10 @@ export function PersonalDataExportButton(props: { path: string; fallbackName: st
   };
 
   const confirm = async () => {
-    const { password } = await form.validateFields();
+    const { password, totpCode } = await form.validateFields();
     setConfirming(true);
     try {
-      await api.post('/session/reauthenticate', { password });
+      await api.post('/session/reauthenticate', { password, ...(totpCode?.trim() ? { totpCode: totpCode.trim() } : {}) });
       setAsking(false);
       await fetchFile();
     } catch (error) {
@@ -70,6 +70,9 @@ export function PersonalDataExportButton(props: { path: string; fallbackName: st
         <Form form={form} layout="vertical" onFinish={() => void confirm()}>
           <Form.Item name="password" label={t('personalDataExport.password')} rules={[{ required: true, message: t('personalDataExport.passwordRequired') }]}>
             <Input.Password autoFocus autoComplete="current-password" data-testid="reauth-password" />
+          </Form.Item>
+          <Form.Item name="totpCode" label={t('personalDataExport.totpCode')} rules={[{ pattern: /^\d{6}$/, message: t('personalDataExport.totpCodeRule') }]}>
+            <Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" data-testid="reauth-totp" />
           </Form.Item>
         </Form>
       </Modal>

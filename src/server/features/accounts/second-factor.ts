@@ -108,6 +108,17 @@ async function requireCode(db: Db, actor: Actor, user: Awaited<ReturnType<typeof
   throw new AppError('invalid_totp_code', 422, {}, [{ field: 'totpCode', code: 'invalid' }]);
 }
 
+/**
+ * A fresh proof of the second factor for an account that has one (re-authentication before a
+ * personal-data export); nothing to check for an account without TOTP.
+ */
+export async function verifyOwnSecondFactor(db: Db, options: { actor: Actor; totpCode: string | undefined; client: ClientInfo; action: string; totpKey: Buffer | undefined }) {
+  const user = await loadUser(db, options.actor);
+  if (!user.totp_secret) return;
+  if (!options.totpCode) throw new AppError('invalid_totp_code', 422, {}, [{ field: 'totpCode', code: 'required' }]);
+  await requireCode(db, options.actor, user, options.totpCode, options.client, options.action, options.totpKey);
+}
+
 /** Ten new recovery codes (the old ones stop working), after a current code. */
 export async function regenerateRecoveryCodes(db: Db, options: { actor: Actor; totpCode: string; client: ClientInfo; totpKey: Buffer | undefined }) {
   const { actor, client } = options;

@@ -25,7 +25,7 @@ export const personalDataExportRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }
     },
     async (request) => {
       const session = requireSession(request);
-      const result = await reauthenticate(ctx.db, { actor: session.actor, sessionId: session.sessionId, ...request.body, client: clientOf(request) });
+      const result = await reauthenticate(ctx.db, { actor: session.actor, sessionId: session.sessionId, ...request.body, client: clientOf(request), totpKey: ctx.config.totpKey });
       return { reauthenticatedUntil: result.reauthenticatedUntil.toISOString() };
     },
   );

@@ -2,6 +2,7 @@ import type { Actor } from '../../../shared/domain/access';
 import type { Db } from '../../db/database';
 import { AppError } from '../../errors';
 import { verifyPassword } from '../accounts/passwords';
+import { verifyOwnSecondFactor } from '../accounts/second-factor';
 import type { ClientInfo } from '../accounts/service';
 import { actorFields, insertAuditEntry } from '../audit/repository';
 import { findUserById } from '../users/repository';
@@ -10,26 +11,31 @@ import { findUserById } from '../users/repository';
 export const REAUTHENTICATION_MINUTES = 5;
 
 /**
- * Confirms the holder of a session by the password (and, once accounts carry a TOTP secret, by
- * the code as well — `totpCode` is accepted and must be verified here by the TOTP feature) and
- * marks the session as re-authenticated for five minutes. A wrong password counts like nothing
- * else but is audited; the per-account lockout belongs to sign-in.
+ * Confirms the holder of a session by the password and, for an account with an authenticator, a
+ * current code, and marks the session as re-authenticated for five minutes. A wrong password is
+ * audited; wrong codes also count toward the account's lockout.
  */
-export async function reauthenticate(db: Db, options: { actor: Actor; sessionId: string; password: string; totpCode?: string | undefined; client: ClientInfo; now?: Date }) {
+export async function reauthenticate(db: Db, options: { actor: Actor; sessionId: string; password: string; totpCode?: string | undefined; client: ClientInfo; totpKey: Buffer | undefined; now?: Date }) {
   const now = options.now ?? new Date();
   const user = await findUserById(db, options.actor.userId);
   const ok = Boolean(user?.password_hash) && (await verifyPassword(user!.password_hash!, options.password));
-  // TOTP hook: when the account has a second factor, verify options.totpCode here as well.
-  await insertAuditEntry(db, {
-    ...actorFields(options.actor),
-    unitId: options.actor.unitId,
-    action: 'session.reauthenticate',
-    outcome: ok ? 'success' : 'failure',
-    targetType: 'user',
-    targetId: options.actor.userId,
-    ip: options.client.ip,
-  });
-  if (!ok) throw new AppError('reauthentication_failed', 403, {}, [{ field: 'password', code: 'invalid' }]);
+  const audit = (outcome: 'success' | 'failure') =>
+    insertAuditEntry(db, {
+      ...actorFields(options.actor),
+      unitId: options.actor.unitId,
+      action: 'session.reauthenticate',
+      outcome,
+      targetType: 'user',
+      targetId: options.actor.userId,
+      ip: options.client.ip,
+    });
+  if (!ok) {
+    await audit('failure');
+    throw new AppError('reauthentication_failed', 403, {}, [{ field: 'password', code: 'invalid' }]);
+  }
+  // An account with an authenticator proves it again too (wrong codes are audited and count toward the lockout).
+  await verifyOwnSecondFactor(db, { actor: options.actor, totpCode: options.totpCode, client: options.client, action: 'session.reauthenticate', totpKey: options.totpKey });
+  await audit('success');
   await db.updateTable('sessions').set({ reauthenticated_at: now }).where('id', '=', options.sessionId).execute();
   return { reauthenticatedUntil: new Date(now.getTime() + REAUTHENTICATION_MINUTES * 60_000) };
 }
