@@ -50,11 +50,14 @@ interface RouteCase {
   expected?: (role: Role, relation: Relation) => Expected;
   /** An account route: the security administrator sees the account (refused with 403, not 404). */
   securitySees?: boolean;
+  /** A route refused alike to every caller without the permission, whatever the record: the answer reveals nothing. */
+  uniform?: Expected;
 }
 
 function expectedAnswer(routeCase: RouteCase, role: Role, relation: Relation): Expected {
   const visible = (routeCase.visibleIn ?? visibleRelations).includes(relation);
   const allowed = routeCase.allowedRoles.includes(role) && routeCase.allowedRelations.includes(relation);
+  if (routeCase.uniform !== undefined && !allowed) return routeCase.uniform;
   if (separatedRoles.includes(role)) {
     if (allowed) return 'allow';
     return role === 'security_admin' && routeCase.securitySees && visibleRelations.includes(relation) ? 403 : 404;
@@ -177,7 +180,7 @@ const routeCases: RouteCase[] = [
     request: (c, t) => c.put(`/api/v1/users/${t.userId}/personal-data-export`, { granted: true }),
     allowedRoles: [],
     allowedRelations: [],
-    expected: () => 403,
+    uniform: 403,
   },
   {
     name: 'reset password',

@@ -13,7 +13,8 @@ import { openPostgres, type DatabaseHandle, type Db } from '../../src/server/db/
 import { verifyAuditChain } from '../../src/server/features/audit/chain';
 import { LocalFileStore } from '../../src/server/storage/file-store';
 import { withDatabase } from '../support/global-setup';
-import { testAdmin } from '../support/template';
+import { testFieldKeys } from '../support/template';
+import { createUser } from '../support/factories';
 import { signIn } from '../support/test-app';
 import { createTestDatabase, testDatabaseKind } from '../support/test-database';
 
@@ -62,7 +63,7 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('the application database rol
     roleUrl.username = role;
     roleUrl.password = password;
     asRole = openPostgres(roleUrl.toString(), 3);
-    const config = loadConfig({ HUIJU_DATA_DIR: '.test-data/files', LOG_LEVEL: 'silent' });
+    const config = loadConfig({ HUIJU_DATA_DIR: '.test-data/files', LOG_LEVEL: 'silent', HUIJU_FIELD_KEYS: testFieldKeys });
     const ctx: AppContext = {
       db: asRole.db,
       databaseKind: asRole.kind,
@@ -99,8 +100,11 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('the application database rol
   });
 
   it('signs in and out under the role; each audited write is chained with its hash by the trigger', async () => {
+    // A campaign manager: one password step (administrators add an authenticator code).
+    const root = await owner.db.selectFrom('units').select('id').where('parent_id', 'is', null).executeTakeFirstOrThrow();
+    const manager = await createUser(owner.db, root.id, ['campaign_manager']);
     const before = await verifyAuditChain(asRole.db);
-    const client = await signIn(app, testAdmin.username, testAdmin.password);
+    const client = await signIn(app, manager.username, manager.password);
     expect((await client.get('/api/v1/session')).statusCode).toBe(200);
     expect((await client.delete('/api/v1/session')).statusCode).toBe(200);
 

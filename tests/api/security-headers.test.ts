@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anonymous, createTestApp, signIn, type TestApp } from '../support/test-app';
+import { anonymous, createTestApp, freshTotpCode, signIn, type TestApp } from '../support/test-app';
 import { testAdmin } from '../support/template';
 
 /**
@@ -44,6 +44,14 @@ function expectCommonHeaders(response: LightMyRequestResponse) {
   expect(response.headers['cross-origin-opener-policy']).toBe('same-origin');
 }
 
+/** The answer that opens the administrator's session: the authenticator step's, after the password. */
+async function openSession(app: TestApp) {
+  const first = await app.app.inject({ method: 'POST', url: '/api/v1/session', payload: { username: testAdmin.username, password: testAdmin.password } });
+  if (first.statusCode !== 202) return first;
+  const totpCode = await freshTotpCode(app.db, testAdmin.username);
+  return app.app.inject({ method: 'POST', url: '/api/v1/session/totp', payload: { challengeToken: first.json().challengeToken, totpCode } });
+}
+
 describe('headers without TLS', () => {
   it.each(pages)('on %s: CSP, nosniff, a referrer policy, no X-Powered-By, and no HSTS', async (_label, url, type) => {
     const response = await plain.app.inject({ method: 'GET', url });
@@ -59,7 +67,7 @@ describe('headers without TLS', () => {
   });
 
   it('sends the session cookie HttpOnly and SameSite, without Secure or the __Host- prefix', async () => {
-    const response = await plain.app.inject({ method: 'POST', url: '/api/v1/session', payload: testAdmin });
+    const response = await openSession(plain);
     expect(response.statusCode).toBe(200);
     const cookie = String(response.headers['set-cookie']);
     expect(cookie).toMatch(/^huiju_session=[^;]+; /);
@@ -98,7 +106,7 @@ describe.each([
   });
 
   it('sends a __Host- session cookie: Secure, HttpOnly, SameSite, Path=/ and no Domain; sign-out clears that same cookie', async () => {
-    const response = await tls.app.inject({ method: 'POST', url: '/api/v1/session', payload: testAdmin });
+    const response = await openSession(tls);
     expect(response.statusCode).toBe(200);
     const cookie = String(response.headers['set-cookie']);
     expect(cookie).toMatch(/^__Host-huiju_session=[^;]+; /);

@@ -25,6 +25,10 @@ import {
   type ServerProcess,
 } from '../support/fault-harness';
 import { issueJiangsuNotice, jiangsuItem } from '../support/jiangsu-scenario';
+import { installTestFieldKeys, testFieldKeys } from '../support/template';
+
+// The data the harness writes itself (accounts) is sealed with the key the servers it starts are given.
+installTestFieldKeys();
 
 /**
  * The fault harness (issue 9): the real `huiju serve` process under a burst of submissions with
@@ -248,7 +252,7 @@ describe('fault harness on the embedded database', () => {
     const diskFull = canMountTmpfs(dataDir) && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', filesRoot]).status === 0;
     if (diskFull) mounts.push(filesRoot);
     else console.log('fault harness: cannot mount a tmpfs here, the full-disk case is skipped');
-    await sigkillDuringBurst({ env: { HUIJU_DATA_DIR: dataDir, HUIJU_IDLE_TIMEOUT_SECONDS: '3' }, dataDir, open: () => openPGlite(dataDir), exclusive: true, diskFull });
+    await sigkillDuringBurst({ env: { HUIJU_DATA_DIR: dataDir, HUIJU_FIELD_KEYS: testFieldKeys, HUIJU_IDLE_TIMEOUT_SECONDS: '3' }, dataDir, open: () => openPGlite(dataDir), exclusive: true, diskFull });
   });
 });
 
@@ -273,7 +277,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('fault harness on a PostgreSQL s
     url.pathname = `/${name}`;
     const dataDir = tempDir();
     await sigkillDuringBurst({
-      env: { HUIJU_DATA_DIR: dataDir, DATABASE_URL: url.toString(), HUIJU_IDLE_TIMEOUT_SECONDS: '3' },
+      env: { HUIJU_DATA_DIR: dataDir, HUIJU_FIELD_KEYS: testFieldKeys, DATABASE_URL: url.toString(), HUIJU_IDLE_TIMEOUT_SECONDS: '3' },
       dataDir,
       open: async () => openPostgres(url.toString(), 2),
       exclusive: false,
@@ -326,7 +330,7 @@ describe.skipIf(!postgresWanted)('fault harness: PostgreSQL stopped with -m imme
   it('answers 503 problem+json with Retry-After while the database is down and recovers without a restart', async () => {
     const cluster = new PrivateCluster(await freePort());
     const dataDir = tempDir();
-    const target: Target = { env: { HUIJU_DATA_DIR: dataDir, DATABASE_URL: cluster.url }, dataDir, open: async () => openPostgres(cluster.url, 2), exclusive: false };
+    const target: Target = { env: { HUIJU_DATA_DIR: dataDir, HUIJU_FIELD_KEYS: testFieldKeys, DATABASE_URL: cluster.url }, dataDir, open: async () => openPostgres(cluster.url, 2), exclusive: false };
     let server: ServerProcess | undefined;
     try {
       const people = await prepare(target, 4);
