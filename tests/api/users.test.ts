@@ -288,3 +288,17 @@ describe('三员分立: system, security and audit administrators', () => {
     expect((await (await signIn(t.app, rootUnitAdmin.username, rootUnitAdmin.password)).get('/api/v1/audit')).statusCode).toBe(403);
   });
 });
+
+describe('bulk accounts for the national root', () => {
+  it('names the account u01, long enough for a user name (fuzzing found a 500 for unit 1)', async () => {
+    const t2 = await createTestApp();
+    try {
+      const admin = await signIn(t2.app, testAdmin.username, testAdmin.password);
+      const created = await admin.post('/api/v1/users/bulk', { unitIds: [1], role: 'contact' });
+      expect(created.statusCode, created.body).toBe(201);
+      expect(created.json().created[0].username).toBe('u01');
+    } finally {
+      await t2.close();
+    }
+  });
+});

@@ -246,7 +246,8 @@ export async function resetUserPassword(
 
 /** User names for bulk accounts: the prefix and the region code (kx320100) or the unit id (u1234). */
 export function bulkUsername(prefix: string, unit: { id: number; region_code: string | null; type: string }, role: Role): string {
-  const base = unit.type === 'regional_association' && unit.region_code ? `kx${unit.region_code}` : `u${unit.id}`;
+  // User names have at least 3 characters: u01 for unit 1 (the national root), u1234 beyond.
+  const base = unit.type === 'regional_association' && unit.region_code ? `kx${unit.region_code}` : `u${String(unit.id).padStart(2, '0')}`;
   const suffix = role === 'contact' ? '' : `-${role === 'unit_admin' ? 'admin' : role === 'campaign_manager' ? 'cm' : role}`;
   return `${prefix}${base}${suffix}`;
 }
