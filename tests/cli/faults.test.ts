@@ -171,11 +171,14 @@ async function slowClients(target: Target, taskId: number, jobs: SubmissionJob[]
   console.log(`fault harness: other requests answered in ${Math.max(...others)} ms at most while an upload trickled for ~1.6 s`);
   expect(Math.max(...others)).toBeLessThan(1500);
 
+  // Killed uploads of the SIGKILL phase may still be staged: a server sharing its data directory
+  // (PostgreSQL) sweeps only staged files older than an hour, since another process may own them.
+  const stagedBefore = tmpEntries(filesRoot);
   const stalledAt = Date.now();
   const stalled = await trickleUpload(jobs[1]!.client, url, randomPdf(60_000), '中断上传.pdf', { chunk: 8000, everyMs: 20, stopAfter: 24_000 });
   expect(stalled).toBe('closed');
   console.log(`fault harness: a stalled upload was cut off after ${Date.now() - stalledAt} ms`);
-  await expect.poll(() => tmpEntries(filesRoot)).toEqual([]);
+  await expect.poll(() => tmpEntries(filesRoot)).toEqual(stagedBefore);
 }
 
 /** The upload directory full (a small tmpfs): a clean 507 problem, nothing half-stored, and service after space returns. */
@@ -266,8 +269,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('fault harness on a PostgreSQL s
     await client.end();
   });
 
-  // One retry: the kill point is random and this case failed once in four CI runs on 2026-11-23 (still to explain).
-  it('survives SIGKILL of the server at a random point of a burst of submissions with uploads', { retry: 1 }, async () => {
+  it('survives SIGKILL of the server at a random point of a burst of submissions with uploads', async () => {
     const name = `huiju_faults_${process.pid}_${randomBytes(3).toString('hex')}`;
     const client = admin();
     await client.connect();
