@@ -18,12 +18,11 @@ import {
   GlobalOutlined,
   SafetyCertificateOutlined,
 } from '@ant-design/icons';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Badge, Button, Layout, Menu, type MenuProps } from 'antd';
-import { Suspense, useState } from 'react';
+import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Outlet, useLocation, useNavigate } from 'react-router';
-import { api } from '../api/client';
+import { Link, Outlet, useLocation } from 'react-router';
 import { fetchInbox, noticeKeys } from '../api/notices';
 import { LanguageSwitch } from '../components/language-switch';
 import { NotificationBell } from '../components/notification-bell';
@@ -34,21 +33,18 @@ import {
   auditRoles,
   unitViewerRoles,
   campaignManagerRoles,
-  endSession,
   hasAnyRole,
-  setSessionNotice,
   submitterRoles,
   useRequiredSession,
 } from '../session/session';
+import { useSignOut } from '../session/use-sign-out';
 
 /** The signed-in frame: header (product, user, language, sign out), menu on the left, the page. */
 export default function AppShell() {
   const { t } = useTranslation();
   const session = useRequiredSession();
   const location = useLocation();
-  const navigate = useNavigate();
-  const queryClient = useQueryClient();
-  const [signingOut, setSigningOut] = useState(false);
+  const { signOut, signingOut } = useSignOut();
   const managesAccounts = hasAnyRole(session, accountPageRoles);
   const readsAudit = hasAnyRole(session, auditRoles);
   const seesUnits = hasAnyRole(session, unitViewerRoles);
@@ -104,18 +100,6 @@ export default function AppShell() {
     { key: '/profile', icon: <SettingOutlined />, label: <Link to="/profile">{t('nav.profile')}</Link> },
   ];
   const selected = `/${location.pathname.split('/')[1] ?? ''}`;
-
-  const signOut = async () => {
-    setSigningOut(true);
-    try {
-      await api.delete('/session');
-    } catch {
-      // Signed out locally either way; the server session times out by itself.
-    }
-    setSessionNotice('signed_out');
-    endSession(queryClient);
-    void navigate('/signin', { replace: true });
-  };
 
   return (
     <Layout style={{ minHeight: '100vh' }}>

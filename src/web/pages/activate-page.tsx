@@ -5,7 +5,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../api/client';
 import type { ActivationInfo } from '../api/types';
 import { useLanguage } from '../app/language';
-import { LanguageSwitch } from '../components/language-switch';
+import { AuthPageFrame } from '../components/auth-page-frame';
 import { PasswordPolicy } from '../components/password-policy';
 import { useErrorText, useReportError } from '../lib/errors';
 import { passwordPolicyRule, validationText } from '../lib/validation';
@@ -115,17 +115,10 @@ export default function ActivatePage() {
   }
 
   return (
-    <div className="hj-auth-page">
-      <div className="hj-auth-lang">
-        <LanguageSwitch />
-      </div>
-      <div className="hj-auth-brand">
-        <h1>{t('app.name')}</h1>
-        <p>{t('app.subtitle')}</p>
-      </div>
+    <AuthPageFrame>
       <Card className="hj-auth-card" style={{ maxWidth: 480 }} title={t('activation.title')}>
         {body}
       </Card>
-    </div>
+    </AuthPageFrame>
   );
 }

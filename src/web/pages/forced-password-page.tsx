@@ -1,35 +1,20 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
-import { api } from '../api/client';
 import { ChangePasswordForm } from '../components/change-password-form';
-import { LanguageSwitch } from '../components/language-switch';
-import { endSession, sessionKey, setSessionNotice, useRequiredSession } from '../session/session';
+import { AuthPageFrame } from '../components/auth-page-frame';
+import { sessionKey, useRequiredSession } from '../session/session';
+import { useSignOut } from '../session/use-sign-out';
 
 /** Shown instead of the app while the account still has its initial (administrator-set) password. */
 export default function ForcedPasswordPage() {
   const { t } = useTranslation();
   const session = useRequiredSession();
   const queryClient = useQueryClient();
-  const navigate = useNavigate();
-
-  const signOut = async () => {
-    await api.delete('/session').catch(() => undefined);
-    setSessionNotice('signed_out');
-    endSession(queryClient);
-    void navigate('/signin', { replace: true });
-  };
+  const { signOut } = useSignOut();
 
   return (
-    <div className="hj-auth-page">
-      <div className="hj-auth-lang">
-        <LanguageSwitch />
-      </div>
-      <div className="hj-auth-brand">
-        <h1>{t('app.name')}</h1>
-        <p>{t('app.subtitle')}</p>
-      </div>
+    <AuthPageFrame>
       <Card
         className="hj-auth-card"
         style={{ maxWidth: 480 }}
@@ -49,6 +34,6 @@ export default function ForcedPasswordPage() {
           onChanged={() => void queryClient.invalidateQueries({ queryKey: sessionKey })}
         />
       </Card>
-    </div>
+    </AuthPageFrame>
   );
 }

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, useSearchParams } from 'react-router';
 import { api, ApiError } from '../api/client';
 import type { SessionView, TotpChallengeView } from '../api/types';
-import { LanguageSwitch } from '../components/language-switch';
+import { AuthPageFrame } from '../components/auth-page-frame';
 import { useErrorText } from '../lib/errors';
 import { safeNextPath } from '../lib/navigation';
 import { startSession, useSession, useSessionNotice, type SessionNotice } from '../session/session';
@@ -60,14 +60,7 @@ export function SignInPage() {
 
   const noticeSpec = notice ? noticeKeys[notice] : null;
   return (
-    <div className="hj-auth-page">
-      <div className="hj-auth-lang">
-        <LanguageSwitch />
-      </div>
-      <div className="hj-auth-brand">
-        <h1>{t('app.name')}</h1>
-        <p>{t('app.subtitle')}</p>
-      </div>
+    <AuthPageFrame>
       {/* A plain panel rather than antd Card, which would bring Tabs into the first page load. */}
       <main className="hj-auth-card hj-panel">
         <h2 className="hj-panel-title">{challenge ? t('session.totpTitle') : t('session.signInTitle')}</h2>
@@ -138,6 +131,6 @@ export function SignInPage() {
           </Form>
         )}
       </main>
-    </div>
+    </AuthPageFrame>
   );
 }

@@ -5,7 +5,6 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { achievementsWordLimit } from '../../../shared/domain/nominations';
-import { countWords } from '../../../shared/domain/word-count';
 import { ApiError } from '../../api/client';
 import {
   createNomination,
@@ -23,6 +22,7 @@ import { useLanguage } from '../../app/language';
 import { formatDateTime } from '../../lib/labels';
 import { useErrorText, useReportError } from '../../lib/errors';
 import { ImageUploadButton } from '../../components/image-upload-button';
+import { WordCountHint } from '../../components/word-count-hint';
 
 const statusColors = { draft: 'default', submitted: 'green', withdrawn: 'red' } as const;
 
@@ -174,7 +174,6 @@ function NominationModal({ list, editing, onClose, onSaved }: { list: Nomination
   const [form] = Form.useForm<FormValues>();
   const [photoFileId, setPhotoFileId] = useState<string | null>(editing?.photoFileId ?? null);
   const achievements = Form.useWatch('achievements', form) ?? editing?.achievements ?? '';
-  const words = countWords(achievements);
   const save = useMutation({
     mutationFn: (values: FormValues) => {
       const body: NominationFields = { ...values, achievements: values.achievements ?? '', photoFileId };
@@ -231,9 +230,7 @@ function NominationModal({ list, editing, onClose, onSaved }: { list: Nomination
           name="achievements"
           label={t('nominations.fields.achievements')}
           extra={
-            <span data-testid="nomination-words" style={words > achievementsWordLimit ? { color: '#cf1322' } : undefined}>
-              {t('nominations.wordCount', { count: words, max: achievementsWordLimit })}
-            </span>
+            <WordCountHint text={achievements} max={achievementsWordLimit} textKey="nominations.wordCount" testId="nomination-words" />
           }
         >
           <Input.TextArea rows={8} data-testid="nomination-achievements" />

@@ -10,8 +10,8 @@ import { ForbiddenResult } from '../../components/status-pages';
 import { useErrorText } from '../../lib/errors';
 import { hasAnyRole, submitterRoles, useRequiredSession } from '../../session/session';
 import { ImageUploadButton } from '../../components/image-upload-button';
+import { WordCountHint } from '../../components/word-count-hint';
 import { finalReportWordLimit } from '../../../shared/domain/showcase';
-import { countWords } from '../../../shared/domain/word-count';
 
 type Item = MyActivitiesView['items'][number];
 export const statusColors: Record<string, string> = { pending: 'processing', approved: 'success', rejected: 'error', withdrawn: 'default' };
@@ -138,7 +138,7 @@ function RequestModal({ item, onClose }: { item: Item; onClose: () => void }) {
   const queryClient = useQueryClient();
   const [form] = Form.useForm<RequestForm>();
   const [photos, setPhotos] = useState<{ fileId: string; name: string }[]>([]);
-  const reportWords = countWords(Form.useWatch('finalReport', form) ?? '');
+  const finalReport = Form.useWatch('finalReport', form) ?? '';
   const existing = useQuery({
     queryKey: ['showcase', 'publication', item.publication?.id],
     queryFn: () => api.get<PublicationView>(`/showcase/publications/${item.publication!.id}`),
@@ -232,9 +232,7 @@ function RequestModal({ item, onClose }: { item: Item; onClose: () => void }) {
           name="finalReport"
           label={t('publishing.finalReport')}
           extra={
-            <span data-testid="publication-final-report-words" style={reportWords > finalReportWordLimit ? { color: '#cf1322' } : undefined}>
-              {t('publishing.finalReportHint', { count: reportWords, max: finalReportWordLimit })}
-            </span>
+            <WordCountHint text={finalReport} max={finalReportWordLimit} textKey="publishing.finalReportHint" testId="publication-final-report-words" />
           }
         >
           <Input.TextArea rows={5} data-testid="publication-final-report" />
