@@ -17,6 +17,8 @@ import { fileRoutes } from './features/files/routes';
 import { formRoutes } from './features/forms/routes';
 import { submissionRoutes } from './features/submissions/routes';
 import { supervisionRoutes } from './features/supervision/routes';
+import { CompletionRowsCache } from './features/supervision/completion-cache';
+import type { CompletionRow } from './features/supervision/repository';
 import { statisticsRoutes } from './features/statistics/routes';
 import { selectionRoutes } from './features/selection/routes';
 import { evaluationRoutes } from './features/selection/evaluation-routes';
@@ -59,6 +61,7 @@ export interface BuildAppOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     publicCache: PublicAnswerCache;
+    completionCache: CompletionRowsCache<CompletionRow[]>;
   }
 }
 
@@ -123,8 +126,14 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   const publicCache = new PublicAnswerCache(ctx.config.publicCacheSeconds * 1000);
   // Exposed for what writes behind the server's back (tests editing rows, maintenance scripts in-process).
   app.decorate('publicCache', publicCache);
+  // The same for the rows behind a task's completion, shared by collectors watching it (issue 8, W3).
+  const completionCache = new CompletionRowsCache<CompletionRow[]>(ctx.config.completionCacheSeconds * 1000);
+  app.decorate('completionCache', completionCache);
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) publicCache.clear();
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) {
+      publicCache.clear();
+      completionCache.clear();
+    }
     return payload;
   });
   await app.register(healthRoutes, { prefix: '/api', ctx });
@@ -142,7 +151,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await api.register(outboxRoutes, { ctx });
       await api.register(formRoutes, { ctx });
       await api.register(submissionRoutes, { ctx });
-      await api.register(supervisionRoutes, { ctx });
+      await api.register(supervisionRoutes, { ctx, completionCache });
       await api.register(statisticsRoutes, { ctx });
       await api.register(selectionRoutes, { ctx });
       await api.register(nominationRoutes, { ctx });

@@ -50,6 +50,8 @@ const configSchema = z.object({
   HUIJU_MAIL_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   /** How long a public showcase answer may be served from memory (0: never); writes here clear it at once. */
   HUIJU_PUBLIC_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(2),
+  /** How long a task's completion rows may be shared between requests (0: never); writes here clear them at once. */
+  HUIJU_COMPLETION_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(2),
   /** A connection silent this long is closed: a stalled upload is dropped and nothing of it kept. */
   HUIJU_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /**
@@ -82,6 +84,7 @@ export interface Config {
   smtp: { host: string; port: number; secure: boolean; user: string | undefined; password: string | undefined; from: string } | null;
   mailPollSeconds: number;
   publicCacheSeconds: number;
+  completionCacheSeconds: number;
   idleTimeoutSeconds: number;
   logLevel: EnvConfig['LOG_LEVEL'];
   /** Parsed HUIJU_FIELD_KEYS; undefined means the data directory's key file. */
@@ -127,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : null,
     mailPollSeconds: c.HUIJU_MAIL_POLL_SECONDS,
     publicCacheSeconds: c.HUIJU_PUBLIC_CACHE_SECONDS,
+    completionCacheSeconds: c.HUIJU_COMPLETION_CACHE_SECONDS,
     idleTimeoutSeconds: c.HUIJU_IDLE_TIMEOUT_SECONDS,
     logLevel: c.LOG_LEVEL,
     fieldKeys,

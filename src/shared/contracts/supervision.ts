@@ -10,7 +10,12 @@ const counts = z.object({
 
 export const completionQuery = z.object({
   filter: z.enum(['all', 'overdue', 'not_submitted']).default('all'),
+  /** Only units this many levels below `under` (or the top): 1 gives a national task's provinces, for a rollup. Totals stay the whole tree's. */
+  depth: z.coerce.number().int().min(1).max(10).optional(),
+  /** Only this unit and units under it (with `depth`: one province's cities). */
+  under: z.coerce.number().int().positive().optional(),
 });
+export type CompletionQuery = z.infer<typeof completionQuery>;
 
 export const completionNode = z.object({
   unitId: z.number().int(),

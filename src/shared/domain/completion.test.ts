@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { endOfChinaDay } from './deadlines';
-import { completionStatus, defaultReminderSettings, dueReminder, reminderSchedule, rollUpCompletion } from './completion';
+import { completionStatus, defaultReminderSettings, dueReminder, reminderSchedule, rollUpCompletion, unitsWithinLevels } from './completion';
 
 const none = { readAt: null, acknowledgedAt: null, forwardedAt: null, submissionStatus: null, lateHours: 0 };
 const deadline = endOfChinaDay('2027-05-12');
@@ -34,6 +34,33 @@ describe('rollUpCompletion', () => {
     ]);
     expect(byUnit.get(10)).toMatchObject({ units: 3, submitted: 2, missing: 1, submitted_on_time: 1, submitted_late: 1 });
     expect(total).toMatchObject({ units: 4, submitted: 2, missing: 2 });
+  });
+});
+
+describe('unitsWithinLevels', () => {
+  // Children listed before their parents on purpose: the order of rows must not matter.
+  const tree = [
+    { unitId: 111, parentUnitId: 11 },
+    { unitId: 11, parentUnitId: 1 },
+    { unitId: 1, parentUnitId: null },
+    { unitId: 12, parentUnitId: 1 },
+    { unitId: 2, parentUnitId: null },
+    { unitId: 21, parentUnitId: 2 },
+    { unitId: 9, parentUnitId: 99 },
+  ];
+
+  it('keeps the tops (and units hanging under a unit outside the tree) at depth 1', () => {
+    expect([...unitsWithinLevels(tree, 1)].sort()).toEqual([1, 2, 9]);
+    expect([...unitsWithinLevels(tree, 2)].sort((a, b) => a - b)).toEqual([1, 2, 9, 11, 12, 21]);
+  });
+
+  it('keeps a unit and its children, not its grandchildren nor other branches, under it', () => {
+    expect([...unitsWithinLevels(tree, 1, 1)].sort((a, b) => a - b)).toEqual([1, 11, 12]);
+    expect([...unitsWithinLevels(tree, 5, 11)].sort((a, b) => a - b)).toEqual([11, 111]);
+  });
+
+  it('keeps nothing under a unit not in the tree', () => {
+    expect(unitsWithinLevels(tree, 3, 42).size).toBe(0);
   });
 });
 

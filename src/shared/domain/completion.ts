@@ -61,7 +61,11 @@ export function emptyCounts(): CompletionCounts {
  */
 export function rollUpCompletion(entries: readonly { unitId: number; parentUnitId: number | null; status: CompletionStatus }[]) {
   const children = new Map<number | null, typeof entries[number][]>();
-  for (const e of entries) children.set(e.parentUnitId, [...(children.get(e.parentUnitId) ?? []), e]);
+  for (const e of entries) {
+    const siblings = children.get(e.parentUnitId);
+    if (siblings) siblings.push(e);
+    else children.set(e.parentUnitId, [e]);
+  }
   const known = new Set(entries.map((e) => e.unitId));
   const byUnit = new Map<number, CompletionCounts>();
   const tops = entries.filter((e) => e.parentUnitId === null || !known.has(e.parentUnitId));
@@ -91,6 +95,41 @@ export function rollUpCompletion(entries: readonly { unitId: number; parentUnitI
     for (const key of Object.keys(total) as (keyof CompletionCounts)[]) total[key] += c[key];
   }
   return { byUnit, total };
+}
+
+/**
+ * The units of a completion tree at most `depth` levels below `under` (itself included), or below
+ * the top when `under` is absent: depth 1 of a national task is the provinces owing it; depth 1
+ * under a province is the province and its cities. Rollups need these rows, not the whole tree.
+ * A unit whose parent is not in the tree counts as a top, as in rollUpCompletion.
+ */
+export function unitsWithinLevels(entries: readonly { unitId: number; parentUnitId: number | null }[], depth: number, under?: number): Set<number> {
+  const parentOf = new Map(entries.map((e) => [e.unitId, e.parentUnitId]));
+  const levelOf = new Map<number, number>();
+  const level = (unitId: number): number => {
+    const chain: number[] = [];
+    let current: number | null | undefined = unitId;
+    while (current != null && parentOf.has(current) && !levelOf.has(current)) {
+      chain.push(current);
+      current = parentOf.get(current);
+    }
+    let reached = current != null ? (levelOf.get(current) ?? 0) : 0;
+    for (const id of chain.reverse()) levelOf.set(id, ++reached);
+    return levelOf.get(unitId)!;
+  };
+  const kept = new Set<number>();
+  if (under !== undefined && !parentOf.has(under)) return kept;
+  const base = under === undefined ? 0 : level(under);
+  for (const { unitId } of entries) {
+    if (level(unitId) - base > depth) continue;
+    if (under !== undefined) {
+      let current: number | null | undefined = unitId;
+      while (current != null && current !== under) current = parentOf.get(current);
+      if (current !== under) continue;
+    }
+    kept.add(unitId);
+  }
+  return kept;
 }
 
 // --- Automatic reminders ------------------------------------------------------------------------

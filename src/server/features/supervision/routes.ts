@@ -13,8 +13,10 @@ import {
   reminderView,
   remindBody,
   timelineView,
+  type CompletionQuery,
 } from '../../../shared/contracts/supervision';
 import { can } from '../../../shared/domain/access';
+import { unitsWithinLevels } from '../../../shared/domain/completion';
 import { chinaDateOf } from '../../../shared/domain/deadlines';
 import { defaultMailTemplates } from '../../../shared/domain/mail-templates';
 import type { UnitType } from '../../../shared/domain/units';
@@ -27,6 +29,8 @@ import { contentDisposition } from '../files/service';
 import { assertCanCollect, loadTask } from '../submissions/service';
 import { loadVisibleUnit } from '../units/service';
 import { actorFields, insertAuditEntry } from '../audit/repository';
+import type { CompletionRowsCache } from './completion-cache';
+import type { CompletionRow } from './repository';
 import * as supervision from './service';
 
 const statusLabels: Record<string, string> = {
@@ -42,13 +46,15 @@ const statusLabels: Record<string, string> = {
   missing: '逾期未报',
 };
 
-export const supervisionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+export const supervisionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; completionCache: CompletionRowsCache<CompletionRow[]> }> = async (app, { ctx, completionCache }) => {
   const { db } = ctx;
   const tags = ['supervision'];
   const publicUrl = ctx.config.publicUrl ?? `http://localhost:${ctx.config.port}`;
 
-  const completionOf = async (actor: Parameters<typeof supervision.completion>[1], taskId: number, filter: 'all' | 'overdue' | 'not_submitted') => {
-    const { task, entries, byUnit, total } = await supervision.completion(db, actor, taskId);
+  const completionOf = async (actor: Parameters<typeof supervision.completion>[1], taskId: number, query: CompletionQuery) => {
+    const { filter } = query;
+    const { task, entries, byUnit, total } = await supervision.completion(db, actor, taskId, new Date(), completionCache);
+    const levels = query.depth !== undefined || query.under !== undefined ? unitsWithinLevels(entries, query.depth ?? 10, query.under) : null;
     const matches = (status: string) =>
       filter === 'all' ? true : filter === 'overdue' ? status === 'missing' || status === 'submitted_late' : !['submitted_on_time', 'submitted_late', 'accepted', 'returned'].includes(status);
     // Keep matching units and those they hang under, so the tree stays connected.
@@ -63,7 +69,7 @@ export const supervisionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
       deadline: task.deadline.toISOString(),
       totals: total,
       nodes: entries
-        .filter((e) => keep.has(e.unitId))
+        .filter((e) => keep.has(e.unitId) && (levels === null || levels.has(e.unitId)))
         .map((e) => ({
           unitId: e.unitId,
           parentUnitId: e.parentUnitId,
@@ -82,14 +88,14 @@ export const supervisionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
   app.get(
     '/collection-tasks/:id/completion',
     { schema: { tags, summary: '完成情况（逐级汇总）Completion across the cascade', params: idParams, querystring: completionQuery, response: responses({ 200: completionView }) } },
-    async (request) => completionOf(requireSession(request).actor, request.params.id, request.query.filter),
+    async (request) => completionOf(requireSession(request).actor, request.params.id, request.query),
   );
 
   app.get(
     '/collection-tasks/:id/completion.xlsx',
     { schema: { tags, summary: '导出完成情况 Export completion', params: idParams, querystring: completionQuery } },
     async (request, reply) => {
-      const view = await completionOf(requireSession(request).actor, request.params.id, request.query.filter);
+      const view = await completionOf(requireSession(request).actor, request.params.id, request.query);
       const names = new Map(view.nodes.map((n) => [n.unitId, n.shortName]));
       const workbook = new ExcelJS.Workbook();
       const sheet = workbook.addWorksheet('完成情况');

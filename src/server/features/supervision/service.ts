@@ -10,14 +10,16 @@ import { actorFields, insertAuditEntry } from '../audit/repository';
 import { formatChinaDate } from '../notices/service';
 import { enqueueMail } from '../notifications/repository';
 import { assertCanCollect, loadTask } from '../submissions/service';
+import type { CompletionRowsCache } from './completion-cache';
 import * as repo from './repository';
 
 // --- Completion ---------------------------------------------------------------------------------
 
-export async function completion(db: Db, actor: Actor, taskId: number, now = new Date()) {
+export async function completion(db: Db, actor: Actor, taskId: number, now = new Date(), cache?: CompletionRowsCache<repo.CompletionRow[]>) {
   const task = await loadTask(db, taskId);
   await assertCanCollect(db, actor, task);
-  const rows = await repo.completionRows(db, task.id);
+  const read = () => repo.completionRows(db, task.id);
+  const rows = cache ? await cache.get(task.id, read) : await read();
   const entries = rows.map((r) => ({
     row: r,
     unitId: r.unit_id,

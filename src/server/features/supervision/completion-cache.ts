@@ -1,0 +1,44 @@
+/**
+ * The rows behind a task's completion (issue 8, W3): every unit owing the task across the cascade,
+ * read by one recursive query that costs ~100–200 ms for the national tree. Collectors at every
+ * level watch the same figures, most of all in the hours before a deadline, so the rows of a task
+ * are read once per `ttlMs` and shared: concurrent requests wait for the same read instead of
+ * each starting one. Statuses (on time, late, missing) are still worked out per request from the
+ * rows and the current time, so a deadline passing shows at once.
+ *
+ * Any successful write through this process clears it (see buildApp); a read that started before
+ * the clear is not reused after it. Writes by other processes and outside HTTP (the reminder
+ * scheduler) show within `ttlMs`.
+ */
+export class CompletionRowsCache<T> {
+  private readonly entries = new Map<number, { generation: number; expires: number; rows: Promise<T> }>();
+  private generation = 0;
+  /** How many reads went to the database (for tests and benchmarks). */
+  reads = 0;
+
+  constructor(
+    readonly ttlMs: number,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  get(taskId: number, read: () => Promise<T>): Promise<T> {
+    const entry = this.entries.get(taskId);
+    if (entry && entry.generation === this.generation && entry.expires > this.now()) return entry.rows;
+    this.reads++;
+    const rows = read();
+    if (this.ttlMs > 0) {
+      const fresh = { generation: this.generation, expires: this.now() + this.ttlMs, rows };
+      this.entries.set(taskId, fresh);
+      // A failed read is not kept: the next request tries again.
+      rows.catch(() => {
+        if (this.entries.get(taskId) === fresh) this.entries.delete(taskId);
+      });
+    }
+    return rows;
+  }
+
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
+  }
+}
