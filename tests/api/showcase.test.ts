@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findPersonalData } from '../../src/shared/domain/personal-data';
+import { searchQueryLiteral } from '../../src/shared/domain/bigram-search';
+import { listPublished } from '../../src/server/features/showcase/repository';
 import { createUnit, createUser, regionalUnit } from '../support/factories';
 import { anonymous, createTestApp, signIn, type Client, type TestApp } from '../support/test-app';
 import { plantedPersonalData, showcaseScenario, uploadPhoto } from '../support/showcase-scenario';
@@ -237,6 +239,19 @@ describe('the public column', () => {
     expect((await search('科技')).length).toBe(3);
     // Punctuation alone searches nothing and lists everything.
     expect((await search('，！')).length).toBe(3);
+  });
+
+  it('ranks only the most recent matches of a common word and says there are more (issue 8, W4)', async () => {
+    const tsquery = searchQueryLiteral('科技')!;
+    const all = await listPublished(t.db, { campaignId: sc.campaignId, tsquery, page: 1, pageSize: 10 });
+    expect(all).toMatchObject({ total: 3, totalCapped: false });
+    const capped = await listPublished(t.db, { campaignId: sc.campaignId, tsquery, page: 1, pageSize: 10, searchCandidates: 2 });
+    expect(capped).toMatchObject({ total: 2, totalCapped: true });
+    // The two most recently published of the three matches, ranked among themselves.
+    const recent = [...all.rows].sort((a, b) => b.published_at!.getTime() - a.published_at!.getTime() || b.id - a.id).slice(0, 2);
+    expect(capped.rows.map((r) => r.id).sort()).toEqual(recent.map((r) => r.id).sort());
+    expect((await listPublished(t.db, { campaignId: sc.campaignId, tsquery, page: 2, pageSize: 2, searchCandidates: 2 })).rows).toEqual([]);
+    expect((await pub.get(`${column}/activities?q=${encodeURIComponent('科技')}`)).json()).toMatchObject({ total: 3, totalCapped: false });
   });
 
   it('shows an activity with its photos and links, and serves the photo', async () => {

@@ -154,6 +154,8 @@ export const publicListQuery = z.object({
 export const publicListView = z.object({
   items: z.array(publicActivityCard),
   total: z.number().int(),
+  /** A search counts at most 1,000 matches: true when there are more than `total`. */
+  totalCapped: z.boolean(),
   page: z.number().int(),
   pageSize: z.number().int(),
 });

@@ -399,7 +399,7 @@ function Column({ t, language, unitId, year, search, follow, refresh }: { t: T; 
       ) : (
         <section data-testid="showcase-results">
           <p className="hj-sc-muted" data-testid="showcase-total">
-            {list.data.total === 0 ? t('noResults') : t('results', { n: list.data.total })}
+            {list.data.total === 0 ? t('noResults') : t(list.data.totalCapped ? 'resultsCapped' : 'results', { n: list.data.total })}
           </p>
           <ul className="hj-sc-list">
             {list.data.items.map((card) => (

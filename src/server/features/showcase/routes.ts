@@ -211,8 +211,8 @@ const publicShowcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; publicCache
       schema: { tags, summary: '活动列表：筛选与全文搜索（公开）Activities, filtered and searched', params: columnParams, querystring: publicListQuery, response: responses({ 200: publicListView }) },
     },
     async (request) => {
-      const { column, rows, total } = await showcase.publicList(db, request.params.unitId, request.params.year, request.query);
-      return { items: rows.map((r) => presentCard(r, column.modules, column.phases)), total, page: request.query.page, pageSize: request.query.pageSize };
+      const { column, rows, total, totalCapped } = await showcase.publicList(db, request.params.unitId, request.params.year, request.query);
+      return { items: rows.map((r) => presentCard(r, column.modules, column.phases)), total, totalCapped, page: request.query.page, pageSize: request.query.pageSize };
     },
   );
 

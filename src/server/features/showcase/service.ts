@@ -286,7 +286,7 @@ export async function publicList(
     regionPath ??= '/none/';
   }
   const tsquery = query.q ? (searchQueryLiteral(query.q) ?? undefined) : undefined;
-  const { rows, total } = await repo.listPublished(db, {
+  const { rows, total, totalCapped } = await repo.listPublished(db, {
     campaignId: column.id,
     module: query.module,
     phase: query.phase,
@@ -299,7 +299,7 @@ export async function publicList(
     regionPath,
     tsquery,
   });
-  return { column, rows, total };
+  return { column, rows, total, totalCapped };
 }
 
 export async function publicActivity(db: DbOrTx, activityId: number) {
