@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_INT4 } from './common';
-import { surveyQuestionsSchema } from '../forms/survey';
+import { surveyQuestionsSchema } from '../forms/survey-schema';
 
 const regionCode = z.string().regex(/^\d{2}(\d{2}(\d{2})?)?$/);
 

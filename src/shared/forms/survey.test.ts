@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { crossTabs, normaliseSurveyAnswers, surveyColumns, surveyOpen, surveyQuestionsSchema, tallySurvey, validateSurveyAnswers, type SurveyAnswers } from './survey';
+import { crossTabs, normaliseSurveyAnswers, surveyColumns, surveyOpen, tallySurvey, validateSurveyAnswers, type SurveyAnswers } from './survey';
+import { surveyQuestionsSchema } from './survey-schema';
 import { youngWorkersSurvey } from './survey-templates';
 
 const questions = surveyQuestionsSchema.parse(youngWorkersSurvey.questions);

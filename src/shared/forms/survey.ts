@@ -1,12 +1,15 @@
-import { z } from 'zod';
 import { countWords } from '../domain/word-count';
 import { maskEmail, maskName, maskPhone } from '../domain/masking';
+import type { SurveyQuestion } from './survey-schema';
+
+export type { SurveyQuestion } from './survey-schema';
 
 /**
  * A survey (问卷调查) as one declarative definition, in the spirit of ./definition.ts: the same
  * zod-checked list of questions drives the public answering page, the server's validation of an
  * answer, the columns of the .xlsx export, the results page and the .docx report. Pure: no
- * framework, no database; regions come in through a context (the server reads GB/T 2260 data).
+ * framework, no database, no zod (the answering page bundles it; the schemas are in
+ * ./survey-schema.ts); regions come in through a context (the server reads GB/T 2260 data).
  */
 export const surveyQuestionKinds = ['single_choice', 'multi_choice', 'scale', 'matrix', 'text', 'region', 'unit_type', 'contact'] as const;
 export type SurveyQuestionKind = (typeof surveyQuestionKinds)[number];
@@ -21,46 +24,6 @@ export const respondentUnitTypes = ['高等院校', '科研院所', '企业', '�
 /** Shown beside the consent box of a contact question (PIPL 第十四条: informed, specific consent). */
 export const contactConsentText =
   '我同意主办单位收集上述联系方式，仅用于就本次调查回访联系；联系方式加密保存，不公开、不对外提供，调查结束后一年内删除。不同意则不填写联系方式，问卷仍以匿名方式提交。';
-
-const key = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/);
-const option = z.string().trim().min(1).max(60);
-const base = {
-  key,
-  label: z.string().trim().min(1).max(120),
-  required: z.boolean().default(true),
-  help: z.string().trim().max(300).optional(),
-};
-
-export const surveyQuestionSchema = z.discriminatedUnion('kind', [
-  z.object({ ...base, kind: z.literal('single_choice'), options: z.array(option).min(2).max(30) }),
-  z.object({ ...base, kind: z.literal('multi_choice'), options: z.array(option).min(2).max(30), maxSelected: z.number().int().min(1).max(30).optional() }),
-  z.object({ ...base, kind: z.literal('scale'), lowLabel: z.string().trim().max(20).optional(), highLabel: z.string().trim().max(20).optional() }),
-  z.object({ ...base, kind: z.literal('matrix'), rows: z.array(option).min(1).max(20), scaleLabels: z.array(z.string().trim().min(1).max(12)).length(5).optional() }),
-  z.object({ ...base, kind: z.literal('text'), maxWords: z.number().int().min(1).max(5000).default(200) }),
-  /** 所在地区: picked down to a county (区、县) inside the survey's target regions. */
-  z.object({ ...base, kind: z.literal('region') }),
-  z.object({ ...base, kind: z.literal('unit_type') }),
-  /** 联系方式 (optional by nature): kept only when the respondent ticks the consent. */
-  z.object({ ...base, required: z.literal(false).default(false), kind: z.literal('contact') }),
-]);
-export type SurveyQuestion = z.infer<typeof surveyQuestionSchema>;
-
-export const surveyQuestionsSchema = z
-  .array(surveyQuestionSchema)
-  .min(1)
-  .max(60)
-  .superRefine((questions, ctx) => {
-    const keys = new Set<string>();
-    questions.forEach((q, i) => {
-      if (keys.has(q.key)) ctx.addIssue({ code: 'custom', message: `duplicate question key ${q.key}`, path: [i, 'key'] });
-      keys.add(q.key);
-      if ('options' in q && new Set(q.options).size !== q.options.length) ctx.addIssue({ code: 'custom', message: 'duplicate option', path: [i, 'options'] });
-      if (q.kind === 'matrix' && new Set(q.rows).size !== q.rows.length) ctx.addIssue({ code: 'custom', message: 'duplicate row', path: [i, 'rows'] });
-    });
-    for (const kind of ['region', 'unit_type', 'contact'] as const) {
-      if (questions.filter((q) => q.kind === kind).length > 1) ctx.addIssue({ code: 'custom', message: `at most one ${kind} question`, path: [] });
-    }
-  });
 
 export interface ContactAnswer {
   name?: string | undefined;

@@ -9,7 +9,6 @@ import {
   maskContact,
   normaliseSurveyAnswers,
   surveyOpen,
-  surveyQuestionsSchema,
   tallySurvey,
   validateSurveyAnswers,
   type ContactAnswer,
@@ -17,6 +16,7 @@ import {
   type SurveyAnswers,
   type SurveyQuestion,
 } from '../../../shared/forms/survey';
+import { surveyQuestionsSchema } from '../../../shared/forms/survey-schema';
 import { fieldCipher, openField, sealField } from '../../crypto/personal-data';
 import type { Db, DbOrTx } from '../../db/database';
 import type { SurveyStatus } from '../../db/schema';
