@@ -194,4 +194,15 @@ describe.skipIf(!browserAvailable())('a survey of young 科技工作者 in Qingd
     expect(text).toContain('共回收有效问卷 30 份');
     expect(text).toContain('建议设立青年科技工作者交流平台。');
   });
+
+  it('a signed-in manager previewing the link in the same browser answers as the public (no session sent)', async () => {
+    const page = managerPage;
+    await page.goto(`/survey/${token}`);
+    await page.getByTestId('survey-submit').waitFor();
+    await fill(page, { region: '370213', unitType: '党政机关', age: '40岁以上', hours: '40—50小时', pressure: ['住房'], satisfaction: 5, conditions: [5, 5, 5] });
+    await page.getByTestId('survey-submit').click();
+    await page.getByTestId('survey-done').waitFor();
+    const results = await page.request.get(`/api/v1/surveys/${surveyId}/results`);
+    expect((await results.json()).responses).toBe(31);
+  });
 });

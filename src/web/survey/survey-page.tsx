@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { countWords } from '../../shared/domain/word-count';
 import { validateSurveyAnswers, type ContactAnswer, type SurveyAnswer, type SurveyAnswers, type SurveyQuestion } from '../../shared/forms/survey';
+import type { Problem } from '../../shared/contracts/common';
 import { formatMessage, validationMessages, type Locale } from '../../shared/i18n/messages';
 import { api, ApiError } from '../api/client';
 
@@ -63,6 +64,31 @@ function deviceToken(): string {
   storage?.setItem(deviceKey, token);
   document.cookie = `${deviceCookie}=${token}; Max-Age=31536000; Path=/; SameSite=Lax`;
   return token;
+}
+
+/**
+ * Answers are sent without cookies: a signed-in manager previewing the page in the same browser
+ * answers as the public does (no session, so no CSRF token is asked for), and no session is tied
+ * to a response.
+ */
+async function postWithoutCookies<T>(path: string, body: unknown, language: Locale): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method: 'POST',
+      credentials: 'omit',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json, application/problem+json', 'Accept-Language': language },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, null, undefined, 'network_error');
+  }
+  const data: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const problem = data && typeof data === 'object' && typeof (data as Problem).code === 'string' && typeof (data as Problem).detail === 'string' ? (data as Problem) : null;
+    throw new ApiError(response.status, problem, data, `HTTP ${response.status}`);
+  }
+  return data as T;
 }
 
 const formatTime = (iso: string) => new Date(iso).toLocaleString('zh-CN', { dateStyle: 'medium', timeStyle: 'short' });
@@ -127,7 +153,7 @@ export function SurveyPage({ token }: { token: string }) {
     const responseKey = storage?.getItem(keyName) ?? randomUuid();
     storage?.setItem(keyName, responseKey);
     try {
-      const result = await api.post<{ receipt: string }>(`/public/surveys/${token}/responses`, { responseKey, deviceToken: deviceToken(), answers, consent }, { anonymous: true });
+      const result = await postWithoutCookies<{ receipt: string }>(`/public/surveys/${token}/responses`, { responseKey, deviceToken: deviceToken(), answers, consent }, locale);
       storage?.setItem(doneKey, result.receipt);
       storage?.removeItem(keyName);
       setReceipt(result.receipt);
