@@ -23,7 +23,7 @@ export const respondentUnitTypes = ['高等院校', '科研院所', '企业', '�
 
 /** Shown beside the consent box of a contact question (PIPL 第十四条: informed, specific consent). */
 export const contactConsentText =
-  '我同意主办单位收集上述联系方式，仅用于就本次调查回访联系；联系方式加密保存，不公开、不对外提供，调查结束后一年内删除。不同意则不填写联系方式，问卷仍以匿名方式提交。';
+  '我同意发起单位收集上述联系方式，仅用于就本次调查回访联系；联系方式加密保存，只有发起单位的调查负责人可以查看，不公开、不对外提供。不同意则不填写联系方式，问卷仍以匿名方式提交。';
 
 export interface ContactAnswer {
   name?: string | undefined;
