@@ -192,7 +192,7 @@ export default function SurveyPage() {
                     columns={[
                       { title: '', dataIndex: 'label' },
                       ...[0, 1, 2, 3, 4].map((p) => ({ title: q.rows![0]?.options[p]?.label ?? String(p + 1), key: String(p), align: 'right' as const, render: (_: unknown, r: { options: OptionCount[] }) => r.options[p]?.count ?? 0 })),
-                      { title: t('surveys.detail.mean', { mean: '' }), dataIndex: 'mean', align: 'right' as const },
+                      { title: t('surveys.detail.meanHeader'), dataIndex: 'mean', align: 'right' as const },
                     ]}
                   />
                 )}
