@@ -23,6 +23,7 @@ import { statisticsRoutes } from './features/statistics/routes';
 import { selectionRoutes } from './features/selection/routes';
 import { evaluationRoutes } from './features/selection/evaluation-routes';
 import { showcaseRoutes } from './features/showcase/routes';
+import { surveyRoutes } from './features/surveys/routes';
 import { PublicAnswerCache } from './features/showcase/public-cache';
 import { nominationRoutes } from './features/nominations/routes';
 import { showcasePageHtml } from './features/showcase/share';
@@ -159,6 +160,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await api.register(showcaseRoutes, { ctx, publicCache });
       await api.register(signupRoutes, { ctx });
       await api.register(articleRoutes, { ctx });
+      await api.register(surveyRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/shared/domain/roles';
@@ -535,6 +536,39 @@ const routeCases: RouteCase[] = [
       allowedRelations: ['own', 'descendant'],
     }),
   ),
+  // --- Surveys: the surveying unit's campaign managers and those above; contacts and others 403 where
+  // they see the unit, 404 elsewhere. ---
+  ...(['', '/results', '/contacts', '/results.xlsx', '/report.docx', '/qr.png', '/qr.svg'] as const).map(
+    (suffix): RouteCase => ({
+      name: `survey ${suffix || 'view'}`,
+      route: `GET /api/v1/surveys/:id${suffix}`,
+      request: async (c, t) => c.get(`/api/v1/surveys/${await fixtures.survey(t.unitId)}${suffix}`),
+      allowedRoles: ['campaign_manager'],
+      allowedRelations: ['own', 'descendant'],
+    }),
+  ),
+  {
+    name: 'change survey',
+    route: 'PUT /api/v1/surveys/:id',
+    request: async (c, t) =>
+      c.put(`/api/v1/surveys/${await fixtures.survey(t.unitId)}`, { version: 1, unitId: t.unitId, title: '矩阵测试问卷', questions: [{ key: 'a', kind: 'scale', label: '满意度' }], targetRegions: ['3702'], opensAt: '2030-01-01T00:00:00+08:00', closesAt: '2030-02-01T00:00:00+08:00' }),
+    allowedRoles: ['campaign_manager'],
+    allowedRelations: ['own', 'descendant'],
+  },
+  {
+    name: 'publish survey',
+    route: 'POST /api/v1/surveys/:id/publish',
+    request: async (c, t) => c.post(`/api/v1/surveys/${await fixtures.survey(t.unitId)}/publish`, { version: 1 }),
+    allowedRoles: ['campaign_manager'],
+    allowedRelations: ['own', 'descendant'],
+  },
+  {
+    name: 'close survey',
+    route: 'POST /api/v1/surveys/:id/close',
+    request: async (c, t) => c.post(`/api/v1/surveys/${await fixtures.survey(t.unitId, 'published')}/close`, { version: 1 }),
+    allowedRoles: ['campaign_manager'],
+    allowedRelations: ['own', 'descendant'],
+  },
 ];
 
 /** Routes checked elsewhere that need no target unit, with who may call them. */
@@ -660,6 +694,14 @@ const publicRoutes = new Set([
   // Public by design: published articles (no personal data; showcase.test.ts checks every public route).
   'GET /api/v1/public/showcase/:unitId/:year/articles',
   'GET /api/v1/public/showcase/articles/:id',
+  // Surveys (cases above for each survey): listing is scoped by the caller's subtree and building
+  // needs campaigns.manage over the unit named in the body (surveys.test.ts checks both).
+  'GET /api/v1/surveys',
+  'POST /api/v1/surveys',
+  // Public by design: a published survey by its unguessable token and answering it (rate-limited,
+  // one per device, no contact in any answer; surveys.test.ts).
+  'GET /api/v1/public/surveys/:token',
+  'POST /api/v1/public/surveys/:token/responses',
 ]);
 
 let t: TestApp;
@@ -722,6 +764,23 @@ function roundBody(unitId: number) {
 
 /** Records owned by a unit, made directly in the database (the matrix tests access, not creation). */
 const fixtures = {
+  async survey(unitId: number, status: 'draft' | 'published' = 'draft') {
+    const row = await t.db
+      .insertInto('surveys')
+      .values({
+        unit_id: unitId,
+        title: '矩阵测试问卷',
+        questions: JSON.stringify([{ key: 'a', kind: 'scale', label: '满意度', required: true }]),
+        target_regions: JSON.stringify(['3702']),
+        opens_at: '2030-01-01T00:00:00+08:00',
+        closes_at: '2030-02-01T00:00:00+08:00',
+        status,
+        token: randomBytes(16).toString('base64url'),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  },
   async campaign(unitId: number) {
     const existing = await t.db.selectFrom('campaigns').select('id').where('unit_id', '=', unitId).where('year', '=', 2030).executeTakeFirst();
     if (existing) return existing.id;

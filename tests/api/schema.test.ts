@@ -66,6 +66,8 @@ const expected = columns({
   activity_signups: ['id', 'activity_id', 'name', 'mobile', 'affiliation', 'code', 'status', 'promoted_at', 'cancelled_at', 'checked_in_at', 'checked_in_by', 'ip', 'created_at', 'updated_at', 'mobile_index'],
   showcase_articles: ['id', 'campaign_id', 'kind', 'title', 'summary', 'body_html', 'video_url', 'status', 'published_at', 'created_by', 'updated_by', 'version', 'created_at', 'updated_at'],
   showcase_article_images: ['article_id', 'file_id', 'caption', 'sort_order'],
+  surveys: ['id', 'unit_id', 'title', 'intro', 'questions', 'target_regions', 'opens_at', 'closes_at', 'status', 'token', 'published_at', 'created_by', 'updated_by', 'version', 'created_at', 'updated_at'],
+  survey_responses: ['id', 'survey_id', 'response_key', 'device_hash', 'answers', 'contact', 'consented_at', 'created_at'],
   mail_outbox: ['id', 'dedupe_key', 'to_address', 'subject', 'text_body', 'unit_id', 'status', 'attempts', 'last_error', 'next_attempt_at', 'created_at', 'sent_at'],
 });
 

@@ -13,6 +13,8 @@ export const encryptedColumns = {
   users: ['email', 'mobile'],
   activity_signups: ['mobile'],
   evaluation_objections: ['contact'],
+  // A survey respondent's contact (JSON of name, mobile, e-mail), kept only with consent.
+  survey_responses: ['contact'],
 } as const;
 
 export type EncryptedTable = keyof typeof encryptedColumns;

@@ -693,6 +693,38 @@ export interface ShowcaseArticleImagesTable {
   sort_order: Generated<number>;
 }
 
+export type SurveyStatus = 'draft' | 'published' | 'closed';
+
+export interface SurveysTable {
+  id: Generated<number>;
+  unit_id: number;
+  title: string;
+  intro: Generated<string>;
+  questions: ColumnType<unknown, string, string>;
+  target_regions: ColumnType<string[], string, string>;
+  opens_at: ColumnType<Date, Date | string, Date | string>;
+  closes_at: ColumnType<Date, Date | string, Date | string>;
+  status: Generated<SurveyStatus>;
+  token: string;
+  published_at: NullableTimestamp;
+  created_by: number | null;
+  updated_by: number | null;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface SurveyResponsesTable {
+  id: Generated<number>;
+  survey_id: number;
+  response_key: string;
+  device_hash: string;
+  answers: ColumnType<unknown, string, string>;
+  contact: string | null;
+  consented_at: NullableTimestamp;
+  created_at: GeneratedTimestamp;
+}
+
 export interface PersonalDataExportGrantsTable {
   user_id: number;
   granted_by: number | null;
@@ -712,6 +744,8 @@ export interface Database {
   activity_signup_settings: ActivitySignupSettingsTable;
   activity_signups: ActivitySignupsTable;
   showcase_articles: ShowcaseArticlesTable;
+  surveys: SurveysTable;
+  survey_responses: SurveyResponsesTable;
   showcase_article_images: ShowcaseArticleImagesTable;
   recommendations: RecommendationsTable;
   evaluation_rounds: EvaluationRoundsTable;

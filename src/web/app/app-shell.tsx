@@ -1,6 +1,7 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  BarChartOutlined,
   CalendarOutlined,
   CarryOutOutlined,
   FileDoneOutlined,
@@ -82,6 +83,7 @@ export default function AppShell() {
       ? [
           { key: '/notices', icon: <FileTextOutlined />, label: <Link to="/notices">{t('nav.notices')}</Link> },
           { key: '/campaigns', icon: <CalendarOutlined />, label: <Link to="/campaigns">{t('nav.campaigns')}</Link> },
+          { key: '/surveys', icon: <BarChartOutlined />, label: <Link to="/surveys" data-testid="nav-surveys">{t('surveys.nav')}</Link> },
           { key: '/forms', icon: <FormOutlined />, label: <Link to="/forms" data-testid="nav-forms">{t('nav.forms')}</Link> },
           { key: '/evaluations', icon: <TrophyOutlined />, label: <Link to="/evaluations" data-testid="nav-evaluations">{t('nav.evaluations')}</Link> },
           { key: '/mail-templates', icon: <MailOutlined />, label: <Link to="/mail-templates" data-testid="nav-mail-templates">{t('nav.mailTemplates')}</Link> },
