@@ -13,6 +13,8 @@ export const encryptedColumns = {
   users: ['email', 'mobile'],
   activity_signups: ['mobile'],
   evaluation_objections: ['contact'],
+  // Where a contributor's result is sent: read only to send it and by the call's managers.
+  contributions: ['email'],
 } as const;
 
 export type EncryptedTable = keyof typeof encryptedColumns;

@@ -76,6 +76,10 @@ export const errorMessages = {
     showcase_no_campaign: '该活动不属于任何年度活动，无法在专题栏目发布',
     showcase_activity_withdrawn: '该活动已从报送中撤下，不能发布',
     signup_not_open: '该活动未开放报名或报名已截止',
+    contribution_call_closed: '该作品征集未开放或已截止（征集时间 {opens} 至 {closes}）',
+    contribution_kind_not_accepted: '本次征集不接收“{kind}”类作品',
+    contribution_status_conflict: '该作品当前为“{status}”状态，不能执行该操作',
+    contribution_call_status_conflict: '该征集当前为“{status}”状态，不能执行该操作',
     signup_mobile_taken: '该手机号已报名本活动（姓名不一致）；如需更改请先用报名码取消',
     signup_cancelled: '该报名已取消',
     signup_not_confirmed: '该报名仍在候补中，没有名额，不能签到',
@@ -160,6 +164,10 @@ export const errorMessages = {
     showcase_no_campaign: 'This activity belongs to no campaign and cannot be published on a column',
     showcase_activity_withdrawn: 'This activity was withdrawn from its submission and cannot be published',
     signup_not_open: 'This activity does not take sign-ups, or sign-up has closed',
+    contribution_call_closed: 'This call is not open for submissions ({opens} to {closes})',
+    contribution_kind_not_accepted: 'This call does not take works of the kind “{kind}”',
+    contribution_status_conflict: 'This work is “{status}”; the action is not possible',
+    contribution_call_status_conflict: 'This call is “{status}”; the action is not possible',
     signup_mobile_taken: 'This mobile number has already signed up (under another name); cancel with its code first to change it',
     signup_cancelled: 'This sign-up was cancelled',
     signup_not_confirmed: 'This sign-up is still on the waiting list and holds no place; it cannot check in',
@@ -217,6 +225,10 @@ export const validationMessages = {
     capacity_below_confirmed: '{label}不能少于已确认的 {count} 人',
     mobile_taken: '{label}已用于本活动的另一报名',
     signup_code_unknown: '{label}不存在或不属于本活动',
+    consent_required: '须勾选{label}后才能提交',
+    closes_before_opens: '{label}须晚于开始时间',
+    file_required_for_kind: '{label}为必填项：请上传作品文件',
+    letter_without_file: '{label}：书信类作品只需填写正文，不能附带文件',
   },
   en: {
     required: '{label} is required',
@@ -255,6 +267,10 @@ export const validationMessages = {
     capacity_below_confirmed: '{label} cannot be below the {count} confirmed places',
     mobile_taken: '{label} is already used by another sign-up for this activity',
     signup_code_unknown: '{label} is unknown or not for this activity',
+    consent_required: 'Tick {label} to submit',
+    closes_before_opens: '{label} must be after the opening time',
+    file_required_for_kind: '{label} is required: upload the work',
+    letter_without_file: '{label}: a letter is its text; no file may be attached',
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 
@@ -286,6 +302,7 @@ export const fieldLabels: Record<Locale, Record<string, string>> = {
     'mediaLinks.title': '链接标题', 'mediaLinks.url': '链接地址', 'mediaLinks.kind': '链接类型', note: '审核意见', region: '地区', module: '模块', phase: '阶段',
     attendeeName: '姓名', affiliation: '学校或单位', capacity: '名额', signupCode: '报名码', code: '报名码', enabled: '开放报名',
     totpCode: '动态验证码', challengeToken: '登录验证凭据',
+    creditName: '署名姓名', letterText: '书信正文', consent: '同意公开展示', kinds: '征集作品类型', kind: '作品类型', opensAt: '征集开始时间', closesAt: '征集截止时间', letterWordLimit: '书信字数上限', videoMaxMb: '视频大小上限', photoMaxMb: '照片大小上限',
   },
   en: {
     username: 'User name', password: 'Password', currentPassword: 'Current password', newPassword: 'New password',
@@ -312,6 +329,7 @@ export const fieldLabels: Record<Locale, Record<string, string>> = {
     'mediaLinks.title': 'Link title', 'mediaLinks.url': 'Link address', 'mediaLinks.kind': 'Link kind', note: 'Moderation note', region: 'Region', module: 'Module', phase: 'Phase',
     attendeeName: 'Name', affiliation: 'School or unit', capacity: 'Places', signupCode: 'Sign-up code', code: 'Sign-up code', enabled: 'Sign-up open',
     totpCode: 'Authenticator code', challengeToken: 'Sign-in check',
+    creditName: 'Name as credited', letterText: 'Letter text', consent: 'Consent to publish', kinds: 'Kinds of work', kind: 'Kind of work', opensAt: 'Opening time', closesAt: 'Closing time', letterWordLimit: 'Letter length limit', videoMaxMb: 'Video size limit', photoMaxMb: 'Photo size limit',
   },
 };
 
