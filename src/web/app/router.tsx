@@ -45,6 +45,7 @@ const PublishingPage = lazy(() => import('../pages/showcase/publishing-page'));
 const PublishingReviewPage = lazy(() => import('../pages/showcase/review-page'));
 const SignupsPage = lazy(() => import('../pages/showcase/signups-page'));
 const ArticlesPage = lazy(() => import('../pages/showcase/articles-page'));
+const ContributionsPage = lazy(() => import('../pages/showcase/contributions-page'));
 // The public 公示 page: no session, no admin shell (a full load of /publicity/… starts from main.tsx's light entry).
 const PublicityRoute = lazy(() => import('../publicity/publicity-route'));
 
@@ -77,6 +78,7 @@ export function createAppRouter() {
         { path: 'campaigns/:id/statistics', element: <StatisticsPage /> },
         { path: 'campaigns/:id/overview', element: <OverviewPage /> },
         { path: 'campaigns/:id/articles', element: <ArticlesPage /> },
+        { path: 'campaigns/:id/contributions', element: <ContributionsPage /> },
         { path: 'assigned', element: <AssignedPage /> },
         { path: 'notices', element: <NoticesPage /> },
         // One element for both: saving a new draft moves to its edit address without a remount.
