@@ -607,6 +607,8 @@ const scopeRoutes: { route: string; url: string; allowedRoles: Role[]; method?: 
   // Lists scoped by the caller's subtree: every role may ask (a reviewer's lists are empty).
   { route: 'GET /api/v1/showcase/activities', url: '/api/v1/showcase/activities', allowedRoles: matrixRoles },
   { route: 'GET /api/v1/showcase/reviews', url: '/api/v1/showcase/reviews', allowedRoles: matrixRoles },
+  // Calls whose works the caller moderates: an empty list for those who moderate nothing.
+  { route: 'GET /api/v1/contribution-calls', url: '/api/v1/contribution-calls', allowedRoles: matrixRoles },
   // Only system administrators read the mail outbox.
   { route: 'GET /api/v1/outbox', url: '/api/v1/outbox', allowedRoles: [] },
   { route: 'GET /api/v1/my-reviews', url: '/api/v1/my-reviews', allowedRoles: matrixRoles },

@@ -46,6 +46,7 @@ const PublishingReviewPage = lazy(() => import('../pages/showcase/review-page'))
 const SignupsPage = lazy(() => import('../pages/showcase/signups-page'));
 const ArticlesPage = lazy(() => import('../pages/showcase/articles-page'));
 const ContributionsPage = lazy(() => import('../pages/showcase/contributions-page'));
+const ContributionReviewPage = lazy(() => import('../pages/showcase/contribution-review-page'));
 // The public 公示 page: no session, no admin shell (a full load of /publicity/… starts from main.tsx's light entry).
 const PublicityRoute = lazy(() => import('../publicity/publicity-route'));
 
@@ -79,6 +80,7 @@ export function createAppRouter() {
         { path: 'campaigns/:id/overview', element: <OverviewPage /> },
         { path: 'campaigns/:id/articles', element: <ArticlesPage /> },
         { path: 'campaigns/:id/contributions', element: <ContributionsPage /> },
+        { path: 'contributions', element: <ContributionReviewPage /> },
         { path: 'assigned', element: <AssignedPage /> },
         { path: 'notices', element: <NoticesPage /> },
         // One element for both: saving a new draft moves to its edit address without a remount.

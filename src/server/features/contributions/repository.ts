@@ -29,6 +29,38 @@ export async function callsOfCampaign(db: DbOrTx, campaignId: number) {
   return rows;
 }
 
+/**
+ * Calls whose works the caller moderates or manages: columns of units within `managePaths`, or
+ * columns naming a moderator unit within them; every call for a system administrator.
+ */
+export async function callsToModerate(db: DbOrTx, options: { managePaths: string[]; all: boolean }) {
+  if (!options.all && options.managePaths.length === 0) return [];
+  let query = db
+    .selectFrom('contribution_calls as k')
+    .innerJoin('campaigns as c', 'c.id', 'k.campaign_id')
+    .innerJoin('units as u', 'u.id', 'c.unit_id')
+    .selectAll('k')
+    .select(['c.unit_id', 'c.year', 'u.path as unit_path', 'u.name as unit_name', 'u.active as unit_active']);
+  if (!options.all) {
+    const paths = options.managePaths;
+    query = query.where((eb) =>
+      eb.or([
+        ...paths.map((path) => eb('u.path', 'like', `${path}%`)),
+        eb(
+          'k.campaign_id',
+          'in',
+          eb
+            .selectFrom('showcase_moderators as m')
+            .innerJoin('units as mu', 'mu.id', 'm.unit_id')
+            .select('m.campaign_id')
+            .where((inner) => inner.or(paths.map((path) => inner('mu.path', 'like', `${path}%`)))),
+        ),
+      ]),
+    );
+  }
+  return query.orderBy('k.id', 'desc').limit(200).execute();
+}
+
 export type StatusCounts = Record<ContributionStatus, number>;
 
 export async function countsByCall(db: DbOrTx, callIds: number[]): Promise<Map<number, StatusCounts>> {

@@ -86,6 +86,15 @@ export const contributionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
     },
   );
 
+  app.get(
+    '/contribution-calls',
+    { schema: { tags, summary: '我审核的作品征集 Calls whose works I moderate', response: responses({ 200: callListView }) } },
+    async (request) => {
+      const { rows, counts } = await contributions.callsToModerate(db, requireSession(request).actor);
+      return rows.map((r) => presentCall(r, counts.get(r.id)!, r.manages));
+    },
+  );
+
   app.get('/contribution-calls/:id', { schema: { tags, summary: '作品征集 A call', params: idParams, response: responses({ 200: callView }) } }, async (request) =>
     viewOf(requireSession(request).actor, request.params.id),
   );

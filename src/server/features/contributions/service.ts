@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
-import { can, type Actor } from '../../../shared/domain/access';
+import { can, isSystemAdmin, scopeOf, type Actor } from '../../../shared/domain/access';
 import { bytesOfMb, type CallBody, type SubmissionFields } from '../../../shared/contracts/contributions';
 import { callTakesSubmissions, consentText, fileKindsOf, kindsAccepted, mayModerateContribution, mayReadContributorEmail, type ContributionKind } from '../../../shared/domain/contributions';
 import { renderContributionMail } from '../../../shared/domain/mail-templates';
@@ -69,6 +69,12 @@ export async function listCalls(db: DbOrTx, actor: Actor, campaignId: number) {
   await loadCampaign(db, actor, campaignId);
   const rows = await repo.callsOfCampaign(db, campaignId);
   return { rows, counts: await repo.countsByCall(db, rows.map((r) => r.id)) };
+}
+
+/** Calls the caller moderates (or manages), newest first, for the review page. */
+export async function callsToModerate(db: DbOrTx, actor: Actor) {
+  const rows = await repo.callsToModerate(db, { managePaths: scopeOf(actor, 'campaigns.manage'), all: isSystemAdmin(actor) });
+  return { rows: rows.map((r) => ({ ...r, manages: can(actor, 'campaigns.manage', r.unit_path) })), counts: await repo.countsByCall(db, rows.map((r) => r.id)) };
 }
 
 export async function getCall(db: DbOrTx, actor: Actor, id: number) {

@@ -8,7 +8,7 @@ import { contributionKinds, type ContributionKind, type ContributionStatus } fro
 import { api } from '../../api/client';
 import { applyProblemToForm, useErrorText } from '../../lib/errors';
 
-interface Call {
+export interface Call {
   id: number;
   title: string;
   kinds: ContributionKind[];
@@ -35,7 +35,7 @@ interface Work {
   version: number;
 }
 
-const callColors: Record<Call['status'], string> = { draft: 'default', published: 'success', withdrawn: 'warning' };
+export const callColors: Record<Call['status'], string> = { draft: 'default', published: 'success', withdrawn: 'warning' };
 const workColors: Record<ContributionStatus, string> = { pending: 'processing', approved: 'success', rejected: 'error', withdrawn: 'warning' };
 const chinaTime = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 
@@ -100,13 +100,14 @@ export default function ContributionsPage() {
         {calls.error && <Alert type="error" showIcon message={errorText(calls.error)} />}
         <Table<Call> rowKey="id" size="middle" loading={calls.isFetching} dataSource={calls.data ?? []} columns={columns} pagination={false} scroll={{ x: 700 }} />
       </Card>
-      {selected !== null && <WorksCard key={selected} callId={selected} campaignId={campaignId} />}
+      {selected !== null && <WorksCard key={selected} callId={selected} callsKey={['contribution-calls', campaignId]} />}
       {creating && <CallModal campaignId={campaignId} onClose={() => setCreating(false)} />}
     </Space>
   );
 }
 
-function WorksCard({ callId, campaignId }: { callId: number; campaignId: number }) {
+/** The works sent to one call, with approve / reject / withdraw for those who moderate it. */
+export function WorksCard({ callId, callsKey }: { callId: number; callsKey: readonly unknown[] }) {
   const { t } = useTranslation();
   const errorText = useErrorText();
   const { message } = App.useApp();
@@ -120,7 +121,7 @@ function WorksCard({ callId, campaignId }: { callId: number; campaignId: number 
       void message.success(t('common.saved'));
       setDeciding(null);
       await queryClient.invalidateQueries({ queryKey: ['contributions', callId] });
-      await queryClient.invalidateQueries({ queryKey: ['contribution-calls', campaignId] });
+      await queryClient.invalidateQueries({ queryKey: callsKey });
     },
     onError: (error) => void message.error(errorText(error)),
   });
