@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executables } from '../../src/server/features/files/hostile-files.fixture';
 import { solidPng } from '../support/png';
@@ -71,6 +72,14 @@ function send(work: Work, options: { callId?: number; key?: string; ip?: string 
 
 const photo = (name = '实验室合影.png', data = solidPng(1200, 800)) => ({ data, name, type: 'image/png' });
 
+/** A phone's photo: JPEG with the owner's name and a GPS position in its EXIF. */
+const gpsJpeg = () =>
+  sharp({ create: { width: 800, height: 600, channels: 3, background: { r: 30, g: 120, b: 200 } } })
+    .withExif({ IFD0: { Copyright: 'CONTRIBUTOR-CAMERA' }, IFD3: { GPSMapDatum: 'WGS-84', GPSLatitudeRef: 'N', GPSLatitude: '32/1 3/1 0/1' } })
+    .jpeg({ quality: 80 })
+    .toBuffer();
+let cameraPhoto: { data: Buffer; name: string; type: string } = { data: Buffer.alloc(0), name: '实验室合影.jpg', type: 'image/jpeg' };
+
 /** Files in the store (committed or staged) and rows: what a refusal must leave unchanged. */
 async function stored() {
   const count = (dir: string): number =>
@@ -98,6 +107,7 @@ beforeAll(async () => {
   t = await createTestApp({ filesDir, env: { HUIJU_PUBLIC_URL: 'https://huiju.example.cn' } });
   sc = await showcaseScenario(t.app, t.db);
   pub = anonymous(t.app);
+  cameraPhoto = { ...cameraPhoto, data: await gpsJpeg() };
 });
 afterAll(async () => {
   await t.close();
@@ -209,20 +219,21 @@ describe('sending a work (public, no account)', () => {
 
   it('stores a photo, a video and a letter under generated names; a retry with the same key stores nothing more', async () => {
     const before = await stored();
-    const first = await send({ kind: 'photo', title: '实验室里的5·30', file: photo() }, { key: 'photo-key-0001' });
+    expect((await sharp(cameraPhoto.data).metadata()).exif).toBeDefined();
+    const first = await send({ kind: 'photo', title: '实验室里的5·30', file: cameraPhoto }, { key: 'photo-key-0001' });
     expect(first.statusCode, first.body).toBe(201);
     expect(first.json()).toEqual({ id: expect.any(Number), status: 'pending', callId, kind: 'photo', title: '实验室里的5·30' });
     expect(first.body).not.toContain(email);
-    const retry = await send({ kind: 'photo', title: '实验室里的5·30', file: photo() }, { key: 'photo-key-0001' });
+    const retry = await send({ kind: 'photo', title: '实验室里的5·30', file: cameraPhoto }, { key: 'photo-key-0001' });
     expect(retry.statusCode).toBe(200);
     expect(retry.json().id).toBe(first.json().id);
-    const reused = await send({ kind: 'photo', title: '另一件作品', file: photo() }, { key: 'photo-key-0001' });
+    const reused = await send({ kind: 'photo', title: '另一件作品', file: cameraPhoto }, { key: 'photo-key-0001' });
     expect(reused.statusCode).toBe(422);
     const after = await stored();
     expect(after.works).toBe(before.works + 1);
     expect(after.rows).toBe(before.rows + 1);
     const file = await t.db.selectFrom('stored_files').innerJoin('contributions', 'contributions.file_id', 'stored_files.id').select(['storage_key', 'original_name']).where('contributions.id', '=', first.json().id).executeTakeFirstOrThrow();
-    expect(file.original_name).toBe('实验室合影.png');
+    expect(file.original_name).toBe('实验室合影.jpg');
     expect(file.storage_key).not.toContain('实验室');
     const video = await send({ kind: 'video', title: '给科技工作者的一段话', creditName: '王小明', file: { data: tinyMp4, name: '祝福.mp4', type: 'video/mp4' } });
     expect(video.statusCode, video.body).toBe(201);
@@ -278,7 +289,7 @@ describe('moderation gates what the public sees', () => {
     const photoWork = (await pending()).find((w) => w.kind === 'photo')!;
     const file = await sc.clients.officeManager.get(photoWork.mediaUrl!);
     expect(file.statusCode).toBe(200);
-    expect(file.headers['content-type']).toBe('image/png');
+    expect(file.headers['content-type']).toBe('image/jpeg');
   });
 
   it('approves and rejects (with a reason), queues the result mail, and the public sees only the approved', async () => {
@@ -308,6 +319,12 @@ describe('moderation gates what the public sees', () => {
     const small = await publicGet(`/api/v1/public/contributions/${photoWork.id}/media?w=480&format=webp`);
     expect(small.statusCode).toBe(200);
     expect(small.headers['content-type']).toBe('image/webp');
+    // The original (which may carry EXIF, GPS included) is never served publicly: a clean copy stands in.
+    const whole = await publicGet(`/api/v1/public/contributions/${photoWork.id}/media`);
+    expect(whole.headers['content-type']).toBe('image/jpeg');
+    expect(whole.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+    for (const copy of [whole.rawPayload, small.rawPayload]) expect((await sharp(copy).metadata()).exif).toBeUndefined();
+    expect(whole.rawPayload.includes('CONTRIBUTOR-CAMERA')).toBe(false);
     expect((await publicGet(`/api/v1/public/contributions/${letter.id}/media`)).statusCode).toBe(404);
     const ranged = await pub.request({ method: 'GET', url: `/api/v1/public/contributions/${video.id}/media`, headers: { range: 'bytes=4-11' } });
     expect(ranged.statusCode).toBe(206);

@@ -262,7 +262,7 @@ const publicContributionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
     {
       schema: {
         tags,
-        summary: '作品照片或视频（公开，仅已通过；照片 w 与 format 取缩略图，无 EXIF/GPS；视频支持 Range）A work’s photo or video',
+        summary: '作品照片或视频（公开，仅已通过；照片只给无 EXIF/GPS 的缩放副本，w 与 format 选取；视频支持 Range）A work’s photo (resized copies only) or video',
         params: idParams,
         querystring: z.object({
           w: z.coerce
@@ -280,12 +280,12 @@ const publicContributionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
       const { w, format } = request.query;
       reply.header('Cache-Control', 'public, max-age=60, must-revalidate');
       if (media.work_kind === 'photo') {
-        reply.header('ETag', w ? `"${media.sha256.slice(0, 24)}-${w}-${format}"` : `"${media.sha256.slice(0, 32)}"`);
-        if (w) {
-          const variant = await photoVariant(ctx.files, media, w as VariantWidth, format);
-          return reply.type(variantContentType[format]).header('Content-Length', String(variant.length)).send(variant);
-        }
-        return reply.type(media.content_type).header('Content-Length', String(media.size_bytes)).send(ctx.files.read(media.storage_key));
+        // Never the original: a member of the public's photo may carry a GPS position in its EXIF.
+        // Without a width, the largest copy (rotated, no metadata) stands in for it.
+        const width = (w ?? variantWidths[variantWidths.length - 1]) as VariantWidth;
+        reply.header('ETag', `"${media.sha256.slice(0, 24)}-${width}-${format}"`);
+        const variant = await photoVariant(ctx.files, media, width, format);
+        return reply.type(variantContentType[format]).header('Content-Length', String(variant.length)).send(variant);
       }
       // Video: one byte range at a time, so phones can seek without downloading the whole file.
       const size = Number(media.size_bytes);
