@@ -32,6 +32,7 @@ import { notificationRoutes, outboxRoutes } from './features/notifications/route
 import { healthRoutes } from './features/health/routes';
 import { signupRoutes } from './features/signups/routes';
 import { articleRoutes } from './features/articles/routes';
+import { contributionRoutes } from './features/contributions/routes';
 import { unitRoutes } from './features/units/routes';
 import { userRoutes } from './features/users/routes';
 import { personalDataExportRoutes } from './features/personal-data-export/routes';
@@ -161,6 +162,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await api.register(signupRoutes, { ctx });
       await api.register(articleRoutes, { ctx });
       await api.register(surveyRoutes, { ctx });
+      await api.register(contributionRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/shared/domain/roles';
+import { sealRow } from '../../src/server/crypto/personal-data';
 import { insertCampaign } from '../../src/server/features/campaigns/repository';
 import { insertForm, insertFormVersion } from '../../src/server/features/forms/repository';
 import { shandongFeaturedActivityForm } from '../../src/shared/forms/templates';
@@ -199,6 +200,57 @@ const routeCases: RouteCase[] = [
       // The security administrator's alone: unit administrators see the account but are refused.
       allowedRoles: ['security_admin'],
       allowedRelations: ['own', 'descendant'],
+    }),
+  ),
+  // --- Calls for contributions (作品征集): the column's campaign managers (or above) manage them and
+  // moderate the works; anyone else is told nothing exists (404), even in the unit itself.
+  {
+    name: 'list contribution calls',
+    route: 'GET /api/v1/showcase/campaigns/:id/contribution-calls',
+    request: async (c, t) => c.get(`/api/v1/showcase/campaigns/${await fixtures.campaign(t.unitId)}/contribution-calls`),
+    allowedRoles: ['campaign_manager'],
+    allowedRelations: ['own', 'descendant'],
+  },
+  {
+    name: 'open a contribution call',
+    route: 'POST /api/v1/showcase/campaigns/:id/contribution-calls',
+    request: async (c, t) =>
+      c.post(`/api/v1/showcase/campaigns/${await fixtures.campaign(t.unitId)}/contribution-calls`, { title: '5·30祝福征集', kinds: ['letter'], opensAt: '2030-05-01T00:00:00+08:00', closesAt: '2030-05-31T00:00:00+08:00' }),
+    allowedRoles: ['campaign_manager'],
+    allowedRelations: ['own', 'descendant'],
+  },
+  ...(
+    [
+      ['view a contribution call', 'GET /api/v1/contribution-calls/:id', (c: Client, id: number) => c.get(`/api/v1/contribution-calls/${id}`)],
+      ['change a contribution call', 'PUT /api/v1/contribution-calls/:id', (c: Client, id: number) => c.put(`/api/v1/contribution-calls/${id}`, { version: 1, title: '5·30祝福征集（改）', kinds: ['letter', 'photo'], opensAt: '2030-05-01T00:00:00+08:00', closesAt: '2030-05-31T00:00:00+08:00' })],
+      ['publish a contribution call', 'POST /api/v1/contribution-calls/:id/publish', (c: Client, id: number) => c.post(`/api/v1/contribution-calls/${id}/publish`, { version: 1 })],
+      ['withdraw a contribution call', 'POST /api/v1/contribution-calls/:id/withdraw', (c: Client, id: number) => c.post(`/api/v1/contribution-calls/${id}/withdraw`, { version: 1 })],
+      ['list works of a call', 'GET /api/v1/contribution-calls/:id/contributions', (c: Client, id: number) => c.get(`/api/v1/contribution-calls/${id}/contributions`)],
+    ] as const
+  ).map(
+    ([name, route, send]): RouteCase => ({
+      name,
+      route,
+      request: async (c, t) => send(c, await fixtures.contributionCall(t.unitId)),
+      allowedRoles: ['campaign_manager'],
+      allowedRelations: ['own', 'descendant'],
+      expected: (role, relation) => (role === 'campaign_manager' && visibleRelations.includes(relation) ? 'allow' : 404),
+    }),
+  ),
+  ...(
+    [
+      ['approve a work', 'POST /api/v1/contributions/:id/approve', 'pending', (c: Client, id: number) => c.post(`/api/v1/contributions/${id}/approve`, { version: 1 })],
+      ['reject a work', 'POST /api/v1/contributions/:id/reject', 'pending', (c: Client, id: number) => c.post(`/api/v1/contributions/${id}/reject`, { version: 1, reason: '内容与征集主题无关' })],
+      ['withdraw a work', 'POST /api/v1/contributions/:id/withdraw', 'approved', (c: Client, id: number) => c.post(`/api/v1/contributions/${id}/withdraw`, { version: 1, reason: '作者要求撤下' })],
+    ] as const
+  ).map(
+    ([name, route, status, send]): RouteCase => ({
+      name,
+      route,
+      request: async (c, t) => send(c, await fixtures.contribution(t.unitId, status)),
+      allowedRoles: ['campaign_manager'],
+      allowedRelations: ['own', 'descendant'],
+      expected: (role, relation) => (role === 'campaign_manager' && visibleRelations.includes(relation) ? 'allow' : 404),
     }),
   ),
   // --- Campaigns: readable in the unit's subtree and by the levels below it (ancestor relation). ---
@@ -589,6 +641,8 @@ const scopeRoutes: { route: string; url: string; allowedRoles: Role[]; method?: 
   // Lists scoped by the caller's subtree: every role may ask (a reviewer's lists are empty).
   { route: 'GET /api/v1/showcase/activities', url: '/api/v1/showcase/activities', allowedRoles: matrixRoles },
   { route: 'GET /api/v1/showcase/reviews', url: '/api/v1/showcase/reviews', allowedRoles: matrixRoles },
+  // Calls whose works the caller moderates: an empty list for those who moderate nothing.
+  { route: 'GET /api/v1/contribution-calls', url: '/api/v1/contribution-calls', allowedRoles: matrixRoles },
   // Only system administrators read the mail outbox.
   { route: 'GET /api/v1/outbox', url: '/api/v1/outbox', allowedRoles: [] },
   { route: 'GET /api/v1/my-reviews', url: '/api/v1/my-reviews', allowedRoles: matrixRoles },
@@ -702,6 +756,16 @@ const publicRoutes = new Set([
   // one per device, no contact in any answer; surveys.test.ts).
   'GET /api/v1/public/surveys/:token',
   'POST /api/v1/public/surveys/:token/responses',
+  // Public by design: a published call, its approved works and their files, sending a work
+  // (rate-limited; contributions.test.ts checks nothing unapproved and no e-mail address shows).
+  'GET /api/v1/public/showcase/:unitId/:year/contribution-calls',
+  'GET /api/v1/public/contribution-calls/:id',
+  'GET /api/v1/public/contribution-calls/:id/works',
+  'GET /api/v1/public/contributions/:id/media',
+  'POST /api/v1/public/contribution-calls/:id/contributions',
+  // A work's file needs an upload through the public form: contributions.test.ts checks that other
+  // units get 404 and the call's managers get the file before approval.
+  'GET /api/v1/contributions/:id/file',
 ]);
 
 let t: TestApp;
@@ -797,6 +861,37 @@ const fixtures = {
       copied_from_id: null,
       created_by: null,
     });
+  },
+  async contributionCall(unitId: number) {
+    const row = await t.db
+      .insertInto('contribution_calls')
+      .values({ campaign_id: await fixtures.campaign(unitId), title: '5·30祝福征集', accepts_letter: true, opens_at: '2030-05-01T00:00:00+08:00', closes_at: '2030-05-31T00:00:00+08:00' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  },
+  async contribution(unitId: number, status: 'pending' | 'approved') {
+    const callId = await fixtures.contributionCall(unitId);
+    const row = await t.db
+      .insertInto('contributions')
+      .values(
+        sealRow('contributions', {
+          call_id: callId,
+          kind: 'letter' as const,
+          title: '致科技工作者',
+          credit_name: '张三',
+          work_unit: '某研究所',
+          email: 'zs@example.cn',
+          letter_text: '节日快乐！',
+          consent_text: '同意',
+          consented_at: new Date(),
+          request_hash: 'x',
+          status,
+        }),
+      )
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
   },
   async activity(unitId: number) {
     const row = await t.db

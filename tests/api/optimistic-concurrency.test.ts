@@ -21,6 +21,7 @@ const versioned = {
   'PUT /api/v1/showcase/activities/{id}/signup-settings': 'not yet tested for staleness',
   'PUT /api/v1/showcase/articles/{id}': 'tests/api/articles.test.ts › changes at once when edited (stale versions refused)',
   'PUT /api/v1/surveys/{id}': 'tests/api/surveys.test.ts › is not public as a draft; publishing opens it and freezes the questions',
+  'PUT /api/v1/contribution-calls/{id}': 'tests/api/contributions.test.ts › is changed with its version; a stale version is refused',
 };
 /** Edit routes without a version: last write wins (settings and per-reviewer lists, see docs/security.md). */
 const unversioned = [

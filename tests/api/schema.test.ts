@@ -68,6 +68,8 @@ const expected = columns({
   showcase_article_images: ['article_id', 'file_id', 'caption', 'sort_order'],
   surveys: ['id', 'unit_id', 'title', 'intro', 'questions', 'target_regions', 'opens_at', 'closes_at', 'status', 'token', 'published_at', 'created_by', 'updated_by', 'version', 'created_at', 'updated_at'],
   survey_responses: ['id', 'survey_id', 'response_key', 'device_hash', 'answers', 'contact', 'consented_at', 'created_at'],
+  contribution_calls: ['id', 'campaign_id', 'title', 'description', 'accepts_video', 'accepts_photo', 'accepts_letter', 'letter_word_limit', 'video_max_bytes', 'photo_max_bytes', 'opens_at', 'closes_at', 'status', 'created_by', 'updated_by', 'version', 'created_at', 'updated_at'],
+  contributions: ['id', 'call_id', 'kind', 'title', 'credit_name', 'work_unit', 'email', 'letter_text', 'file_id', 'consent_text', 'consented_at', 'status', 'decision_reason', 'decided_by', 'decided_at', 'approved_at', 'idempotency_key', 'request_hash', 'ip', 'version', 'created_at', 'updated_at'],
   mail_outbox: ['id', 'dedupe_key', 'to_address', 'subject', 'text_body', 'unit_id', 'status', 'attempts', 'last_error', 'next_attempt_at', 'created_at', 'sent_at'],
 });
 

@@ -15,6 +15,8 @@ export const encryptedColumns = {
   evaluation_objections: ['contact'],
   // A survey respondent's contact (JSON of name, mobile, e-mail), kept only with consent.
   survey_responses: ['contact'],
+  // Where a contributor's result is sent: read only to send it and by the call's managers.
+  contributions: ['email'],
 } as const;
 
 export type EncryptedTable = keyof typeof encryptedColumns;

@@ -737,6 +737,56 @@ export interface FieldEncryptionKeysTable {
   created_at: Generated<Date>;
 }
 
+export type ContributionKind = 'video' | 'photo' | 'letter';
+export type ContributionStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';
+export type ContributionCallStatus = 'draft' | 'published' | 'withdrawn';
+
+export interface ContributionCallsTable {
+  id: Generated<number>;
+  campaign_id: number;
+  title: string;
+  description: Generated<string>;
+  accepts_video: Generated<boolean>;
+  accepts_photo: Generated<boolean>;
+  accepts_letter: Generated<boolean>;
+  letter_word_limit: Generated<number>;
+  video_max_bytes: ColumnType<string, string | number | undefined, string | number>;
+  photo_max_bytes: ColumnType<string, string | number | undefined, string | number>;
+  opens_at: ColumnType<Date, Date | string, Date | string>;
+  closes_at: ColumnType<Date, Date | string, Date | string>;
+  status: Generated<ContributionCallStatus>;
+  created_by: number | null;
+  updated_by: number | null;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface ContributionsTable {
+  id: Generated<number>;
+  call_id: number;
+  kind: ContributionKind;
+  title: string;
+  credit_name: string;
+  work_unit: string;
+  email: string;
+  letter_text: string | null;
+  file_id: string | null;
+  consent_text: string;
+  consented_at: ColumnType<Date, Date | string, Date | string>;
+  status: Generated<ContributionStatus>;
+  decision_reason: string | null;
+  decided_by: number | null;
+  decided_at: NullableTimestamp;
+  approved_at: NullableTimestamp;
+  idempotency_key: string | null;
+  request_hash: string;
+  ip: string | null;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
 export interface Database {
   showcase_publications: ShowcasePublicationsTable;
   showcase_photos: ShowcasePhotosTable;
@@ -747,6 +797,8 @@ export interface Database {
   surveys: SurveysTable;
   survey_responses: SurveyResponsesTable;
   showcase_article_images: ShowcaseArticleImagesTable;
+  contribution_calls: ContributionCallsTable;
+  contributions: ContributionsTable;
   recommendations: RecommendationsTable;
   evaluation_rounds: EvaluationRoundsTable;
   evaluation_categories: EvaluationCategoriesTable;

@@ -34,3 +34,24 @@ export function renderMail(template: { subject: string; body: string }, variable
   const fill = (text: string) => text.replace(/\{(\w+)\}/g, (whole, key: string) => (key in variables ? (variables[key as keyof MailVariables] ?? '') : whole));
   return { subject: fill(template.subject).slice(0, 200), body: fill(template.body).replace(/\n{3,}/g, '\n\n') };
 }
+
+/**
+ * Results of a public contribution (作品征集), mailed to the address the contributor gave. Not
+ * editable per unit: the addressee is a member of the public, not a unit.
+ */
+export const contributionMailTemplates = {
+  approved: {
+    subject: '【作品征集】您的作品“{work}”已通过审核',
+    body: '{name}：\n\n您向“{call}”提交的作品“{work}”已由{issuer}审核通过，现已在专题栏目公开展示：\n{link}\n\n感谢您的参与！如需撤下作品，请回复本邮件。\n',
+  },
+  rejected: {
+    subject: '【作品征集】您的作品“{work}”未通过审核',
+    body: '{name}：\n\n您向“{call}”提交的作品“{work}”经{issuer}审核未通过，不会公开展示。\n\n原因：{reason}\n\n感谢您的参与。\n',
+  },
+} as const;
+
+export function renderContributionMail(kind: keyof typeof contributionMailTemplates, variables: Record<'name' | 'call' | 'work' | 'issuer' | 'link' | 'reason', string>): { subject: string; body: string } {
+  const fill = (text: string) => text.replace(/\{(\w+)\}/g, (whole, key: string) => (key in variables ? variables[key as keyof typeof variables] : whole));
+  const template = contributionMailTemplates[kind];
+  return { subject: fill(template.subject).slice(0, 200), body: fill(template.body) };
+}

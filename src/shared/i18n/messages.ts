@@ -79,6 +79,10 @@ export const errorMessages = {
     survey_not_open: '该问卷未在开放时间内（或已结束），暂不接受填写',
     survey_already_answered: '本设备已提交过该问卷，每台设备限填一次',
     survey_status_conflict: '该问卷当前为“{status}”状态，不能执行该操作',
+    contribution_call_closed: '该作品征集未开放或已截止（征集时间 {opens} 至 {closes}）',
+    contribution_kind_not_accepted: '本次征集不接收“{kind}”类作品',
+    contribution_status_conflict: '该作品当前为“{status}”状态，不能执行该操作',
+    contribution_call_status_conflict: '该征集当前为“{status}”状态，不能执行该操作',
     signup_mobile_taken: '该手机号已报名本活动（姓名不一致）；如需更改请先用报名码取消',
     signup_cancelled: '该报名已取消',
     signup_not_confirmed: '该报名仍在候补中，没有名额，不能签到',
@@ -166,6 +170,10 @@ export const errorMessages = {
     survey_not_open: 'This survey is not open for answers (not yet, or no longer)',
     survey_already_answered: 'This device has already answered the survey (one answer per device)',
     survey_status_conflict: 'The survey is “{status}”: this is not possible now',
+    contribution_call_closed: 'This call is not open for submissions ({opens} to {closes})',
+    contribution_kind_not_accepted: 'This call does not take works of the kind “{kind}”',
+    contribution_status_conflict: 'This work is “{status}”; the action is not possible',
+    contribution_call_status_conflict: 'This call is “{status}”; the action is not possible',
     signup_mobile_taken: 'This mobile number has already signed up (under another name); cancel with its code first to change it',
     signup_cancelled: 'This sign-up was cancelled',
     signup_not_confirmed: 'This sign-up is still on the waiting list and holds no place; it cannot check in',
@@ -230,6 +238,9 @@ export const validationMessages = {
     consent_required: '{label}：留下联系方式须勾选同意个人信息处理说明；不同意请清空联系方式后匿名提交',
     region_unknown: '{label}不是有效的行政区划代码',
     window_invalid: '{label}须晚于开始时间',
+    publish_consent_required: '须勾选同意公开展示后才能提交',
+    file_required_for_kind: '{label}为必填项：请上传作品文件',
+    letter_without_file: '{label}：书信类作品只需填写正文，不能附带文件',
   },
   en: {
     required: '{label} is required',
@@ -275,6 +286,9 @@ export const validationMessages = {
     consent_required: '{label}: leaving a contact needs the consent ticked; otherwise clear it and answer anonymously',
     region_unknown: '{label} is not a valid region code',
     window_invalid: '{label} must be later than the opening time',
+    publish_consent_required: 'Tick the consent to publish to submit',
+    file_required_for_kind: '{label} is required: upload the work',
+    letter_without_file: '{label}: a letter is its text; no file may be attached',
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 
@@ -310,6 +324,7 @@ export const fieldLabels: Record<Locale, Record<string, string>> = {
     'questions.label': '题目名称', 'questions.options': '选项', 'questions.rows': '矩阵行', 'questions.maxWords': '字数上限',
     'questions.key': '题目标识', 'questions.kind': '题型', 'questions.maxSelected': '最多可选项数', 'questions.help': '题目说明',
     responseKey: '提交标识', deviceToken: '设备标识', answers: '答案', consent: '同意个人信息处理说明',
+    creditName: '署名姓名', letterText: '书信正文', kinds: '征集作品类型', kind: '作品类型', letterWordLimit: '书信字数上限', videoMaxMb: '视频大小上限', photoMaxMb: '照片大小上限',
   },
   en: {
     username: 'User name', password: 'Password', currentPassword: 'Current password', newPassword: 'New password',
@@ -340,6 +355,7 @@ export const fieldLabels: Record<Locale, Record<string, string>> = {
     'questions.label': 'Question', 'questions.options': 'Options', 'questions.rows': 'Matrix rows', 'questions.maxWords': 'Word limit',
     'questions.key': 'Question key', 'questions.kind': 'Question type', 'questions.maxSelected': 'Most options', 'questions.help': 'Question help',
     responseKey: 'Response key', deviceToken: 'Device token', answers: 'Answers', consent: 'Consent to the personal-data notice',
+    creditName: 'Name as credited', letterText: 'Letter text', kinds: 'Kinds of work', kind: 'Kind of work', letterWordLimit: 'Letter length limit', videoMaxMb: 'Video size limit', photoMaxMb: 'Photo size limit',
   },
 };
 

@@ -93,6 +93,9 @@ export default function AppShell() {
     ...(managesCampaigns
       ? [{ key: '/publishing/review', icon: <SafetyCertificateOutlined />, label: <Link to="/publishing/review" data-testid="nav-publishing-review">{t('nav.publishingReview')}</Link> }]
       : []),
+    ...(managesCampaigns
+      ? [{ key: '/contributions', icon: <SafetyCertificateOutlined />, label: <Link to="/contributions" data-testid="nav-contributions">{t('contributions.reviewTitle')}</Link> }]
+      : []),
     ...(reviews ? [{ key: '/reviews', icon: <StarOutlined />, label: <Link to="/reviews" data-testid="nav-reviews">{t('nav.reviews')}</Link> }] : []),
     ...(receivesNotices ? [{ key: '/assigned', icon: <CarryOutOutlined />, label: <Link to="/assigned">{t('nav.assigned')}</Link> }] : []),
     ...(seesUnits ? [{ key: '/units', icon: <ApartmentOutlined />, label: <Link to="/units">{t('nav.units')}</Link> }] : []),

@@ -48,6 +48,8 @@ const ArticlesPage = lazy(() => import('../pages/showcase/articles-page'));
 const SurveysPage = lazy(() => import('../pages/surveys/surveys-page'));
 const SurveyEditorPage = lazy(() => import('../pages/surveys/survey-editor-page'));
 const SurveyPage = lazy(() => import('../pages/surveys/survey-page'));
+const ContributionsPage = lazy(() => import('../pages/showcase/contributions-page'));
+const ContributionReviewPage = lazy(() => import('../pages/showcase/contribution-review-page'));
 // The public 公示 page: no session, no admin shell (a full load of /publicity/… starts from main.tsx's light entry).
 const PublicityRoute = lazy(() => import('../publicity/publicity-route'));
 
@@ -84,6 +86,8 @@ export function createAppRouter() {
         { path: 'surveys/new', element: <SurveyEditorPage /> },
         { path: 'surveys/:id/edit', element: <SurveyEditorPage /> },
         { path: 'surveys/:id', element: <SurveyPage /> },
+        { path: 'campaigns/:id/contributions', element: <ContributionsPage /> },
+        { path: 'contributions', element: <ContributionReviewPage /> },
         { path: 'assigned', element: <AssignedPage /> },
         { path: 'notices', element: <NoticesPage /> },
         // One element for both: saving a new draft moves to its edit address without a remount.

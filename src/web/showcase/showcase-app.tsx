@@ -339,6 +339,7 @@ function Column({ t, language, unitId, year, search, follow, refresh }: { t: T; 
           </ul>
         </section>
       )}
+      <ContributionCalls t={t} language={language} unitId={unitId} year={year} />
       <form className="hj-sc-filters" role="search" onSubmit={submit} data-testid="showcase-filters">
         <label className="hj-sc-search">
           <span className="hj-sc-sr">{t('search')}</span>
@@ -789,5 +790,23 @@ function Article({ t, language, id, follow }: { t: T; language: ShowcaseLanguage
         </p>
       )}
     </article>
+  );
+}
+
+/** The column's open calls for contributions (作品征集): links to their own light pages (/contribute/…). */
+function ContributionCalls({ t, language, unitId, year }: { t: T; language: ShowcaseLanguage; unitId: number; year: number }) {
+  const calls = useLoad<{ id: number; title: string; open: boolean }[]>(`/${unitId}/${year}/contribution-calls`, language);
+  if (calls.state !== 'ready' || calls.data.length === 0) return null;
+  return (
+    <section data-testid="column-contribution-calls">
+      <h2>{t('contributionCalls')}</h2>
+      <ul className="hj-sc-list">
+        {calls.data.map((c) => (
+          <li key={c.id} className="hj-sc-card">
+            <a href={`/contribute/${c.id}`}>{c.title}</a> <span className="hj-sc-muted">{c.open ? t('contributionOpen') : t('contributionWorks')}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

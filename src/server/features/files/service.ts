@@ -46,13 +46,16 @@ async function inspect(files: LocalFileStore, storageKey: string, size: number, 
 }
 
 export interface UploadOptions {
-  actor: Actor;
+  /** Who uploads (a public contributor is { userId: 0, username: 'public' }). */
+  actor: Pick<Actor, 'userId' | 'username' | 'unitId'>;
   unitId: number;
   source: Readable;
   fileName: string;
   allowedKinds: readonly FileKind[];
   maxBytes: number;
   client: ClientInfo;
+  /** Work committed in the same transaction as the file's row (a refusal there removes the file too). */
+  attach?: (trx: DbOrTx, row: { id: string; original_name: string; size_bytes: string; content_type: string }) => Promise<void>;
 }
 
 /**
@@ -99,6 +102,8 @@ export async function acceptUpload(db: Db, files: LocalFileStore, options: Uploa
         .executeTakeFirstOrThrow();
       await insertAuditEntry(trx, {
         ...actorFields(options.actor),
+        // A public contributor belongs to no unit (unitId 0).
+        actorUnitId: options.actor.unitId || null,
         unitId: options.unitId,
         action: 'file.upload',
         targetType: 'file',
@@ -106,6 +111,7 @@ export async function acceptUpload(db: Db, files: LocalFileStore, options: Uploa
         ip: options.client.ip,
         details: { name, kind, size: stored.size, sha256: stored.sha256 },
       });
+      if (options.attach) await options.attach(trx, inserted);
       return inserted;
     });
   } catch (error) {

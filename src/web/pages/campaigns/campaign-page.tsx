@@ -87,6 +87,11 @@ function CampaignDetail({ campaign }: { campaign: CampaignView }) {
             </Link>
           )}
           {campaign.canManage && (
+            <Link to={`/campaigns/${campaign.id}/contributions`}>
+              <Button data-testid="campaign-contributions">{t('contributions.manage')}</Button>
+            </Link>
+          )}
+          {campaign.canManage && (
             <Link to={`/notices/new?campaignId=${campaign.id}`}>
               <Button icon={<FileAddOutlined />} data-testid="campaign-new-notice">
                 {t('campaigns.newNotice')}
