@@ -29,6 +29,7 @@ import { notificationRoutes, outboxRoutes } from './features/notifications/route
 import { healthRoutes } from './features/health/routes';
 import { signupRoutes } from './features/signups/routes';
 import { articleRoutes } from './features/articles/routes';
+import { demandRoutes } from './features/demands/routes';
 import { unitRoutes } from './features/units/routes';
 import { userRoutes } from './features/users/routes';
 import { personalDataExportRoutes } from './features/personal-data-export/routes';
@@ -150,6 +151,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await api.register(showcaseRoutes, { ctx, publicCache });
       await api.register(signupRoutes, { ctx });
       await api.register(articleRoutes, { ctx });
+      await api.register(demandRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -13,6 +13,8 @@ export const encryptedColumns = {
   users: ['email', 'mobile'],
   activity_signups: ['mobile'],
   evaluation_objections: ['contact'],
+  // The contact a demand's submitter left for the reply (name too: a private person, never listed).
+  demands: ['contact_name', 'contact_phone', 'contact_email'],
 } as const;
 
 export type EncryptedTable = keyof typeof encryptedColumns;
