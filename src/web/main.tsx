@@ -1,12 +1,14 @@
 /**
  * The entry: the public 公示 page (/publicity/:id) starts light, without the signed-in app, its
- * UI library or its styles; so do the gallery (/gallery/:id) and the public column (/showcase/…);
+ * UI library or its styles; so do the gallery (/gallery/:id), the public column (/showcase/…) and
+ * the demands desk for 科技工作者 (/demands/…);
  * every other address starts the app.
  */
 function entryFor(path: string): Promise<unknown> {
   if (/^\/publicity\/\d+\/?$/.test(path)) return import('./publicity/publicity-main');
   if (/^\/gallery\/\d+\/?$/.test(path)) return import('./publicity/gallery-main');
   if (/^\/showcase(\/|$)/.test(path)) return import('./showcase/showcase-main');
+  if (/^\/demands(\/|$)/.test(path)) return import('./demands/demands-main');
   return import('./app-main');
 }
 

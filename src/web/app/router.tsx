@@ -45,6 +45,9 @@ const PublishingPage = lazy(() => import('../pages/showcase/publishing-page'));
 const PublishingReviewPage = lazy(() => import('../pages/showcase/review-page'));
 const SignupsPage = lazy(() => import('../pages/showcase/signups-page'));
 const ArticlesPage = lazy(() => import('../pages/showcase/articles-page'));
+const DemandsPage = lazy(() => import('../pages/demands/demands-page'));
+const DemandPage = lazy(() => import('../pages/demands/demand-page'));
+const DemandStatisticsPage = lazy(() => import('../pages/demands/demand-statistics-page'));
 // The public 公示 page: no session, no admin shell (a full load of /publicity/… starts from main.tsx's light entry).
 const PublicityRoute = lazy(() => import('../publicity/publicity-route'));
 
@@ -100,6 +103,9 @@ export function createAppRouter() {
         { path: 'publishing', element: <PublishingPage /> },
         { path: 'publishing/review', element: <PublishingReviewPage /> },
         { path: 'publishing/activities/:id/signups', element: <SignupsPage /> },
+        { path: 'demand-desk', element: <DemandsPage /> },
+        { path: 'demand-desk/statistics', element: <DemandStatisticsPage /> },
+        { path: 'demand-desk/:id', element: <DemandPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],
     },
