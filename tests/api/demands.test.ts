@@ -243,7 +243,8 @@ describe('answering, rating, cases', () => {
     expect((await rate(code, { score: 6 })).statusCode).toBe(422);
     expect((await rate('AAAA', { score: 5 })).json().errors[0]).toMatchObject({ field: 'code', code: 'lookup_code_format' });
     expect((await rate('ABCDEFGHJKMNPQRS', { score: 5 })).statusCode).toBe(404);
-    const rated = await rate(code.toLowerCase(), { score: 4, comment: '答复及时，很有帮助' });
+    expect((await rate(code.toLowerCase(), { score: 4 })).json().errors[0]).toMatchObject({ field: 'code', code: 'lookup_code_format' });
+    const rated = await rate(code, { score: 4, comment: '答复及时，很有帮助' });
     expect(rated.statusCode, rated.body).toBe(200);
     expect(rated.json().rating).toMatchObject({ score: 4, comment: '答复及时，很有帮助' });
     const twice = await rate(code, { score: 1 });
@@ -252,7 +253,7 @@ describe('answering, rating, cases', () => {
     expect((await detail(clients.laoshan, id)).json()).toMatchObject({ rating: 4, ratingComment: '答复及时，很有帮助' });
   });
 
-  it('publishes an anonymised case the unit wrote, refusing personal data', async () => {
+  it('publishes an anonymised case the unit wrote, refusing personal data and stale versions', async () => {
     const version = (await detail(clients.laoshan, id)).json().version;
     const leaky = await clients.laoshan.put(`/api/v1/demands/${id}/case`, { version, title: '企业研发人员职称申报', summary: '联系电话 13912345678，已解决。', published: true });
     expect(leaky.statusCode).toBe(422);
@@ -260,6 +261,9 @@ describe('answering, rating, cases', () => {
     expect((await clients.qingdao.put(`/api/v1/demands/${id}/case`, { version, title: '企业研发人员职称申报', summary: '已解决。', published: true })).statusCode).toBe(403);
     const ok = await clients.laoshan.put(`/api/v1/demands/${id}/case`, { version, title: '企业研发人员职称申报有了渠道', summary: '区科协协调区人社局，企业研发人员可经区科协推荐参加市级中级职称评审。', published: true });
     expect(ok.statusCode, ok.body).toBe(200);
+    const stale = await clients.laoshan.put(`/api/v1/demands/${id}/case`, { version, title: '改过的标题', summary: '改过的摘要。', published: false });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().code).toBe('stale_version');
     const cases = await record(await pub.get('/api/v1/public/demand-cases'));
     expect(cases.json().items[0]).toMatchObject({ id, title: '企业研发人员职称申报有了渠道', unitName: '崂山区科协', regionName: '崂山区', category: 'title_review' });
     expect(cases.body).not.toContain(description.slice(0, 20));

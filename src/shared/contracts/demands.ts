@@ -35,8 +35,11 @@ export const demandReceipt = z.object({
   firstReplyDueAt: z.string(),
 });
 
-/** The code in the address: 16 letters/digits, either case (the page strips the dashes it shows). */
-const lookupInput = /^[A-HJKMNP-Za-hjkmnp-z2-9]{16}$/;
+/**
+ * The code in the address: 16 capitals/digits (the page normalises what was typed). Capitals only, so
+ * that request logs mask it like any token (log-redaction.ts keeps lower-case words).
+ */
+const lookupInput = /^[A-HJKMNP-Z2-9]{16}$/;
 export const lookupParams = z.object({
   code: z
     .string()
