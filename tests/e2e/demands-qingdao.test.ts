@@ -129,6 +129,16 @@ describe.skipIf(!browserAvailable())('demands desk: 崂山区 → 青岛市科�
     await page.getByTestId('demand-answer-submit').click();
     await expect.poll(() => page.getByTestId('demand-detail-status').innerText()).toBe('已答复');
     await page.getByTestId('demand-case-editor').waitFor();
+    // The statistics of 青岛's subtree count it: received 1, answered late (0 on time), resolved 1.
+    await page.getByTestId('demand-back-link').click();
+    await page.getByTestId('demand-statistics-link').click();
+    await page.getByTestId('demand-statistics-totals').waitFor();
+    const totals = await page.getByTestId('demand-statistics-totals').innerText();
+    expect(totals).toMatch(/收到\s*1/);
+    expect(totals).toMatch(/按时首次答复\s*0/);
+    expect(totals).toMatch(/已办结\s*1/);
+    expect(await page.getByTestId('demand-statistics-regions').innerText()).toContain('崂山区');
+    await page.getByTestId('demand-statistics-chart').locator('canvas').first().waitFor();
   });
 
   it('the submitter follows it with the code and rates it once; no contact on any public page', async () => {

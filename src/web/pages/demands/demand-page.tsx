@@ -18,7 +18,9 @@ export default function DemandPage() {
   const d = detail.data;
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle" data-testid="demand-page">
-      <Link to="/demand-desk">‹ {t('demands.desk.back')}</Link>
+      <Link to="/demand-desk" data-testid="demand-back-link">
+        ‹ {t('demands.desk.back')}
+      </Link>
       <Card
         loading={!d}
         title={d ? `${t(`demands.categories.${d.category}`)} · ${d.regionName}` : ''}

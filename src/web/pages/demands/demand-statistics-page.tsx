@@ -1,12 +1,14 @@
-import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, Space, Statistic, Table, type TableColumnsType } from 'antd';
-import { useMemo } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, InputNumber, Space, Statistic, Table, type TableColumnsType } from 'antd';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { DemandStatisticsView } from '../../../shared/contracts/demands';
 import { api } from '../../api/client';
 import { EChart } from '../../components/echart';
 import { useErrorText } from '../../lib/errors';
+import { hasAnyRole, useRequiredSession } from '../../session/session';
+import type { DemandCategory } from '../../../shared/domain/demands';
 
 type Row = DemandStatisticsView['totals'] & { key: string; label: string };
 const rate = (a: number, b: number) => (b === 0 ? '—' : `${Math.round((a / b) * 1000) / 10}%`);
@@ -15,6 +17,7 @@ const rate = (a: number, b: number) => (b === 0 ? '—' : `${Math.round((a / b) 
 export default function DemandStatisticsPage() {
   const { t } = useTranslation();
   const errorText = useErrorText();
+  const isSystemAdmin = hasAnyRole(useRequiredSession(), ['system_admin']);
   const stats = useQuery({ queryKey: ['demand-statistics'], queryFn: () => api.get<DemandStatisticsView>('/demands/statistics') });
   const option = useMemo(() => {
     const rows = stats.data?.byCategory ?? [];
@@ -62,11 +65,53 @@ export default function DemandStatisticsPage() {
           <Table<Row> rowKey="key" size="small" pagination={false} columns={columns} dataSource={data.byCategory.map((r) => ({ ...r, key: r.category, label: t(`demands.categories.${r.category}`) }))} data-testid="demand-statistics-categories" />
         </Card>
       )}
+      {isSystemAdmin && <TimeLimits />}
       {data && (
         <Card title={t('demands.desk.byRegion')} size="small">
           <Table<Row> rowKey="key" size="small" pagination={false} columns={columns} dataSource={data.byRegion.map((r) => ({ ...r, key: r.regionCode, label: r.regionName }))} data-testid="demand-statistics-regions" />
         </Card>
       )}
     </Space>
+  );
+}
+
+type Limit = { category: DemandCategory; acceptDays: number; replyDays: number; custom: boolean };
+
+/** 办理时限: working days to accept and to reply per category (the system administrator's to set). */
+function TimeLimits() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const errorText = useErrorText();
+  const queryClient = useQueryClient();
+  const limits = useQuery({ queryKey: ['demand-time-limits'], queryFn: () => api.get<Limit[]>('/demand-time-limits') });
+  const [edits, setEdits] = useState<Record<string, Partial<Limit>>>({});
+  const save = useMutation({
+    mutationFn: () => api.put<Limit[]>('/demand-time-limits', { limits: (limits.data ?? []).map((l) => ({ category: l.category, acceptDays: edits[l.category]?.acceptDays ?? l.acceptDays, replyDays: edits[l.category]?.replyDays ?? l.replyDays })) }),
+    onSuccess: async () => {
+      setEdits({});
+      message.success(t('demands.desk.limitsSaved'));
+      await queryClient.invalidateQueries({ queryKey: ['demand-time-limits'] });
+    },
+    onError: (error) => message.error(errorText(error)),
+  });
+  const edit = (category: string, key: 'acceptDays' | 'replyDays', value: number | null) => setEdits((e) => ({ ...e, [category]: { ...e[category], [key]: value ?? undefined } }));
+  const columns: TableColumnsType<Limit> = [
+    { title: t('demands.desk.category'), dataIndex: 'category', render: (v: DemandCategory) => t(`demands.categories.${v}`) },
+    { title: t('demands.desk.acceptDays'), width: 160, render: (_, l) => <InputNumber min={0} max={30} value={edits[l.category]?.acceptDays ?? l.acceptDays} onChange={(v) => edit(l.category, 'acceptDays', v)} /> },
+    { title: t('demands.desk.replyDays'), width: 160, render: (_, l) => <InputNumber min={1} max={30} value={edits[l.category]?.replyDays ?? l.replyDays} onChange={(v) => edit(l.category, 'replyDays', v)} /> },
+  ];
+  return (
+    <Card
+      title={t('demands.desk.limits')}
+      size="small"
+      extra={
+        <Button type="primary" size="small" onClick={() => save.mutate()} loading={save.isPending} disabled={Object.keys(edits).length === 0}>
+          {t('demands.desk.saveLimits')}
+        </Button>
+      }
+      data-testid="demand-time-limits"
+    >
+      <Table<Limit> rowKey="category" size="small" pagination={false} loading={limits.isLoading} columns={columns} dataSource={limits.data ?? []} />
+    </Card>
   );
 }
