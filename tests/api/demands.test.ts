@@ -4,6 +4,7 @@ import { addWorkingDays } from '../../src/shared/domain/working-days';
 import { findPersonalData } from '../../src/shared/domain/personal-data';
 import { demandLimits } from '../../src/server/features/demands/routes';
 import { runDemandEscalations } from '../../src/server/features/demands/service';
+import { sealRow } from '../../src/server/crypto/personal-data';
 import { createUnit, createUser, regionalUnit } from '../support/factories';
 import { anonymous, createTestApp, signIn, type Client, type TestApp } from '../support/test-app';
 import { testAdmin } from '../support/template';
@@ -40,7 +41,8 @@ beforeAll(async () => {
   units.jinan = (await regionalUnit(t.db, '3701')).id;
   units.society = (await createUnit(t.db, units.shandong, { shortName: '山东省机械工程学会', type: 'learned_society', level: 'provincial' })).id;
   units.laoshanChild = (await createUnit(t.db, units.laoshan, { shortName: '崂山区科技企业科协', type: 'enterprise_association', level: 'county' })).id;
-  await t.db.updateTable('units').set({ contact_email: null }).where('id', 'in', [units.qingdao]).execute();
+  // 青岛市科协's contact address receives the escalation mail (sealed at rest like every unit contact).
+  await t.db.updateTable('units').set(sealRow('units', { contact_email: 'kx@qingdao.example.cn' })).where('id', '=', units.qingdao).execute();
   const make = async (unitId: number, role: Parameters<typeof createUser>[2][number]) => {
     const u = await createUser(t.db, unitId, [role]);
     return signIn(t.app, u.username, u.password);
@@ -200,6 +202,10 @@ describe('escalation when a limit is missed', () => {
     expect(notes).toHaveLength(1);
     expect(notes[0]!.title).toContain('崂山区科协');
     expect(notes[0]!.link).toBe(`/demand-desk/${id}`);
+    const escalationMail = await t.db.selectFrom('mail_outbox').selectAll().where('dedupe_key', 'like', `demand_escalated:${id}:%`).execute();
+    expect(escalationMail.map((m) => m.to_address)).toEqual(['kx@qingdao.example.cn']);
+    expect(escalationMail[0]!.text_body).toContain(`/demand-desk/${id}`);
+    expect(escalationMail[0]!.text_body).not.toContain('13912345678');
     expect(await t.db.selectFrom('audit_log').select('id').where('action', '=', 'demand.escalate').where('target_id', '=', String(id)).execute()).toHaveLength(1);
     // 崂山区科协 no longer sees it; 青岛市科协 now handles it, with the contact in clear.
     expect((await detail(clients.laoshan, id)).statusCode).toBe(404);
