@@ -33,6 +33,7 @@ import { healthRoutes } from './features/health/routes';
 import { signupRoutes } from './features/signups/routes';
 import { articleRoutes } from './features/articles/routes';
 import { contributionRoutes } from './features/contributions/routes';
+import { demandRoutes } from './features/demands/routes';
 import { unitRoutes } from './features/units/routes';
 import { userRoutes } from './features/users/routes';
 import { personalDataExportRoutes } from './features/personal-data-export/routes';
@@ -163,6 +164,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await api.register(articleRoutes, { ctx });
       await api.register(surveyRoutes, { ctx });
       await api.register(contributionRoutes, { ctx });
+      await api.register(demandRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -10,6 +10,7 @@ import { deleteExpiredSessions } from './features/accounts/repository';
 import { committedStorageKeys } from './features/files/service';
 import { startMailWorker } from './jobs/mail-delivery';
 import { startReminderScheduler } from './features/supervision/service';
+import { startDemandScheduler } from './features/demands/service';
 
 /** Starts Huiju: opens and prepares the database, builds the app, listens, prints how to sign in. */
 export async function serve(config: Config): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
@@ -40,6 +41,7 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
 
   const mail = startMailWorker(database.db, config, (message) => app!.log.warn(message));
   const reminders = startReminderScheduler(database.db, config.publicUrl ?? `http://localhost:${config.port}`, (message) => app!.log.warn(message));
+  const escalations = startDemandScheduler(database.db, config.publicUrl ?? `http://localhost:${config.port}`, (message) => app!.log.warn(message));
   const sweep = setInterval(() => {
     deleteExpiredSessions(database.db, config.sessionIdleMinutes).catch(() => {});
   }, 10 * 60_000);
@@ -50,6 +52,7 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
     (stopping ??= (async () => {
       clearInterval(sweep);
       await reminders.stop();
+      await escalations.stop();
       await mail.stop();
       await app!.close();
       await database.close();

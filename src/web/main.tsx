@@ -1,8 +1,8 @@
 /**
  * The entry: the public 公示 page (/publicity/:id) starts light, without the signed-in app, its
  * UI library or its styles; so do the gallery (/gallery/:id), the public column (/showcase/…) and
- * the public survey (/survey/:token) and the public contribution pages (/contribute/…); every
- * other address starts the app.
+ * the public survey (/survey/:token), the public contribution pages (/contribute/…) and the
+ * demands desk for 科技工作者 (/demands/…); every other address starts the app.
  */
 function entryFor(path: string): Promise<unknown> {
   if (/^\/publicity\/\d+\/?$/.test(path)) return import('./publicity/publicity-main');
@@ -10,6 +10,7 @@ function entryFor(path: string): Promise<unknown> {
   if (/^\/showcase(\/|$)/.test(path)) return import('./showcase/showcase-main');
   if (/^\/survey\/[A-Za-z0-9_-]+\/?$/.test(path)) return import('./survey/survey-main');
   if (/^\/contribute\/\d+(\/works)?\/?$/.test(path)) return import('./contribute/contribute-main');
+  if (/^\/demands(\/|$)/.test(path)) return import('./demands/demands-main');
   return import('./app-main');
 }
 

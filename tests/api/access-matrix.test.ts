@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/shared/domain/roles';
 import { sealRow } from '../../src/server/crypto/personal-data';
 import { insertCampaign } from '../../src/server/features/campaigns/repository';
+import { insertDemand } from '../../src/server/features/demands/repository';
 import { insertForm, insertFormVersion } from '../../src/server/features/forms/repository';
 import { shandongFeaturedActivityForm } from '../../src/shared/forms/templates';
 import { createUnit, createUser, rootUnit } from '../support/factories';
@@ -621,6 +622,41 @@ const routeCases: RouteCase[] = [
     allowedRoles: ['campaign_manager'],
     allowedRelations: ['own', 'descendant'],
   },
+  // The demands desk: units above see a demand (masked), only the handling unit's staff act on it.
+  {
+    name: 'demand statistics of a subtree',
+    route: 'GET /api/v1/demands/statistics',
+    request: (c, t) => c.get(`/api/v1/demands/statistics?unitId=${t.unitId}`),
+    allowedRoles: matrixRoles,
+    allowedRelations: visibleRelations,
+  },
+  {
+    name: 'view a demand',
+    route: 'GET /api/v1/demands/:id',
+    request: async (c, t) => c.get(`/api/v1/demands/${await fixtures.demand(t.unitId)}`),
+    allowedRoles: matrixRoles,
+    allowedRelations: visibleRelations,
+  },
+  ...(
+    [
+      ['GET', '/forward-targets'],
+      ['POST', '/accept'],
+      ['POST', '/answer'],
+      ['POST', '/forward'],
+    ] as const
+  ).map(
+    ([method, path]): RouteCase => ({
+      name: `handle a demand (${method} ${path})`,
+      route: `${method} /api/v1/demands/:id${path}`,
+      request: async (c, t) => {
+        const url = `/api/v1/demands/${await fixtures.demand(t.unitId)}${path}`;
+        if (method === 'GET') return c.get(url);
+        return c.post(url, path === '/answer' ? { version: 1, answer: '已答复。' } : path === '/forward' ? { version: 1, unitId: t.spareParentId, note: '转办测试' } : { version: 1 });
+      },
+      allowedRoles: ['unit_admin', 'campaign_manager', 'contact'],
+      allowedRelations: ['own'],
+    }),
+  ),
 ];
 
 /** Routes checked elsewhere that need no target unit, with who may call them. */
@@ -646,6 +682,9 @@ const scopeRoutes: { route: string; url: string; allowedRoles: Role[]; method?: 
   // Only system administrators read the mail outbox.
   { route: 'GET /api/v1/outbox', url: '/api/v1/outbox', allowedRoles: [] },
   { route: 'GET /api/v1/my-reviews', url: '/api/v1/my-reviews', allowedRoles: matrixRoles },
+  // Demands of the caller's subtree (a reviewer's list is empty), and the time limits every signed-in user may read.
+  { route: 'GET /api/v1/demands', url: '/api/v1/demands', allowedRoles: matrixRoles },
+  { route: 'GET /api/v1/demand-time-limits', url: '/api/v1/demand-time-limits', allowedRoles: testedRoles },
   { route: 'GET /api/v1/units/roots', url: '/api/v1/units/roots', allowedRoles: matrixRoles },
   { route: 'GET /api/v1/units/search', url: '/api/v1/units/search?q=科协', allowedRoles: matrixRoles },
   { route: 'GET /api/v1/units/import-template.xlsx', url: '/api/v1/units/import-template.xlsx', allowedRoles: matrixRoles },
@@ -766,6 +805,18 @@ const publicRoutes = new Set([
   // A work's file needs an upload through the public form: contributions.test.ts checks that other
   // units get 404 and the call's managers get the file before approval.
   'GET /api/v1/contributions/:id/file',
+  // Demands: publishing a case needs an answered demand, and only the system administrator sets the
+  // time limits; demands.test.ts checks both (units above 403, others 404, non-administrators 403).
+  'PUT /api/v1/demands/:id/case',
+  'PUT /api/v1/demand-time-limits',
+  // Public by design: the demand form's choices, submitting, the code's page, rating and the 办实事
+  // cases (rate-limited, no contact or personal data; demands.test.ts checks every public answer).
+  'GET /api/v1/public/demands/regions',
+  'GET /api/v1/public/demands/societies',
+  'POST /api/v1/public/demands',
+  'GET /api/v1/public/demands/:code',
+  'POST /api/v1/public/demands/:code/rating',
+  'GET /api/v1/public/demand-cases',
 ]);
 
 let t: TestApp;
@@ -940,6 +991,27 @@ const fixtures = {
       .returning('id')
       .executeTakeFirstOrThrow();
     return { noticeId, taskId: task.id, reachedUnitId: child.id };
+  },
+  /** A demand handled by the unit, as submitted (version 1), made directly in the database. */
+  async demand(unitId: number) {
+    const now = new Date();
+    const code = Array.from({ length: 16 }, () => 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'[Math.floor(Math.random() * 31)]).join('');
+    const row = await insertDemand(t.db, {
+      code,
+      category: 'other',
+      regionCode: '3201',
+      societyUnitId: null,
+      unitId,
+      description: '矩阵测试诉求内容，用于检查访问控制。',
+      contactName: '张三',
+      contactPhone: '13900000000',
+      contactEmail: null,
+      now,
+      acceptDueAt: new Date(now.getTime() + 86_400_000),
+      replyDueAt: new Date(now.getTime() + 5 * 86_400_000),
+      ip: null,
+    });
+    return row.id;
   },
   async round(unitId: number) {
     const round = await t.db

@@ -22,6 +22,7 @@ const versioned = {
   'PUT /api/v1/showcase/articles/{id}': 'tests/api/articles.test.ts › changes at once when edited (stale versions refused)',
   'PUT /api/v1/surveys/{id}': 'tests/api/surveys.test.ts › is not public as a draft; publishing opens it and freezes the questions',
   'PUT /api/v1/contribution-calls/{id}': 'tests/api/contributions.test.ts › is changed with its version; a stale version is refused',
+  'PUT /api/v1/demands/{id}/case': 'tests/api/demands.test.ts › publishes an anonymised case the unit wrote, refusing personal data and stale versions',
 };
 /** Edit routes without a version: last write wins (settings and per-reviewer lists, see docs/security.md). */
 const unversioned = [
@@ -35,6 +36,8 @@ const unversioned = [
   'PUT /api/v1/showcase/campaigns/{id}/moderators',
   // A yes/no grant set by the system administrator: setting it twice is the same.
   'PUT /api/v1/users/{id}/personal-data-export',
+  // Time limits per category, set by the system administrator alone: the last setting holds.
+  'PUT /api/v1/demand-time-limits',
 ];
 
 let t: TestApp;

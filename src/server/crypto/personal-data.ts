@@ -17,6 +17,8 @@ export const encryptedColumns = {
   survey_responses: ['contact'],
   // Where a contributor's result is sent: read only to send it and by the call's managers.
   contributions: ['email'],
+  // The contact a demand's submitter left for the reply (name too: a private person, never listed).
+  demands: ['contact_name', 'contact_phone', 'contact_email'],
 } as const;
 
 export type EncryptedTable = keyof typeof encryptedColumns;

@@ -4,6 +4,7 @@ import type { RequiredFile } from '../../shared/forms/definition';
 import type { ReminderSettings } from '../../shared/domain/completion';
 import type { RecommendationQuota } from '../../shared/domain/evaluation';
 import type { UnitLevel, UnitType } from '../../shared/domain/units';
+import type { DemandCategory, DemandStatus } from '../../shared/domain/demands';
 
 /**
  * Kysely's view of the tables created by migrations/. The SQL is the source of truth;
@@ -787,7 +788,70 @@ export interface ContributionsTable {
   updated_at: GeneratedTimestamp;
 }
 
+export interface DemandsTable {
+  id: Generated<number>;
+  code: string;
+  category: DemandCategory;
+  region_code: string;
+  society_unit_id: number | null;
+  origin_unit_id: number;
+  unit_id: number;
+  status: ColumnType<DemandStatus, DemandStatus | undefined, DemandStatus>;
+  description: string;
+  /** Sealed at rest (see crypto/personal-data.ts). */
+  contact_name: string | null;
+  contact_phone: string | null;
+  contact_email: string | null;
+  submitted_at: Timestamp;
+  arrived_at: Timestamp;
+  accept_due_at: Timestamp;
+  reply_due_at: Timestamp;
+  first_reply_due_at: Timestamp;
+  accepted_at: NullableTimestamp;
+  answered_at: NullableTimestamp;
+  answer: string | null;
+  answered_unit_id: number | null;
+  forwards: Generated<number>;
+  escalations: Generated<number>;
+  step: Generated<number>;
+  rating: number | null;
+  rating_comment: string | null;
+  rated_at: NullableTimestamp;
+  case_title: string | null;
+  case_summary: string | null;
+  case_published_at: NullableTimestamp;
+  ip: string | null;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export type DemandEventKind = 'submitted' | 'accepted' | 'forwarded' | 'escalated' | 'answered' | 'rated' | 'case_published' | 'case_withdrawn';
+
+export interface DemandEventsTable {
+  id: Generated<number>;
+  demand_id: number;
+  step: number;
+  kind: DemandEventKind;
+  from_unit_id: number | null;
+  to_unit_id: number | null;
+  note: string | null;
+  user_id: number | null;
+  at: Timestamp;
+}
+
+export interface DemandTimeLimitsTable {
+  category: DemandCategory;
+  accept_days: number;
+  reply_days: number;
+  updated_by: number | null;
+  updated_at: GeneratedTimestamp;
+}
+
 export interface Database {
+  demands: DemandsTable;
+  demand_events: DemandEventsTable;
+  demand_time_limits: DemandTimeLimitsTable;
   showcase_publications: ShowcasePublicationsTable;
   showcase_photos: ShowcasePhotosTable;
   showcase_moderators: ShowcaseModeratorsTable;

@@ -88,6 +88,11 @@ export const errorMessages = {
     signup_not_confirmed: '该报名仍在候补中，没有名额，不能签到',
     signup_checked_in: '已签到的报名不能取消',
     signup_wrong_activity: '报名码 {code} 不属于本活动',
+    demand_status_conflict: '该诉求当前为“{status}”，不能执行该操作',
+    demand_forward_target: '只能转办给本单位的下级单位或上一级单位',
+    demand_forward_limit: '该诉求已转办 {max} 次，请直接办理答复',
+    demand_already_rated: '该诉求已评价过，每件诉求只能评价一次',
+    demand_region_unknown: '所选地区没有对应的科协，请选择上一级地区',
     totp_enrolment_required: '管理员账户须先绑定动态验证码（TOTP），才能使用其他功能：请在“账户安全”页面扫码绑定',
     totp_challenge_invalid: '登录验证已过期，请重新输入用户名和密码',
     invalid_totp_code: '动态验证码不正确或已使用过，请输入验证器中的最新 6 位数字',
@@ -179,6 +184,11 @@ export const errorMessages = {
     signup_not_confirmed: 'This sign-up is still on the waiting list and holds no place; it cannot check in',
     signup_checked_in: 'A checked-in sign-up cannot be cancelled',
     signup_wrong_activity: 'Sign-up code {code} is not for this activity',
+    demand_status_conflict: 'This demand is “{status}”; that action is not possible now',
+    demand_forward_target: 'A demand can be forwarded only to a unit below yours or to the unit directly above',
+    demand_forward_limit: 'This demand has been forwarded {max} times already; please answer it',
+    demand_already_rated: 'This demand has already been rated; a demand is rated once',
+    demand_region_unknown: 'No 科协 serves the chosen region; choose the region above it',
     totp_enrolment_required: 'Administrator accounts must set up an authenticator (TOTP) before doing anything else: open the account security page and scan the QR code',
     totp_challenge_invalid: 'The sign-in check has expired; enter your user name and password again',
     invalid_totp_code: 'Wrong or already used code; enter the latest 6 digits from your authenticator',
@@ -241,6 +251,9 @@ export const validationMessages = {
     publish_consent_required: '须勾选同意公开展示后才能提交',
     file_required_for_kind: '{label}为必填项：请上传作品文件',
     letter_without_file: '{label}：书信类作品只需填写正文，不能附带文件',
+    too_few_words: '{label}至少 {min} 字（现有 {count} 字）',
+    society_unknown: '{label}不存在，请从列表中选择',
+    lookup_code_format: '{label}应为 16 位字母或数字',
   },
   en: {
     required: '{label} is required',
@@ -289,6 +302,9 @@ export const validationMessages = {
     publish_consent_required: 'Tick the consent to publish to submit',
     file_required_for_kind: '{label} is required: upload the work',
     letter_without_file: '{label}: a letter is its text; no file may be attached',
+    too_few_words: '{label} needs at least {min} characters/words (now {count})',
+    society_unknown: '{label} is unknown; choose one from the list',
+    lookup_code_format: '{label} must be 16 letters or digits',
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 
@@ -325,6 +341,8 @@ export const fieldLabels: Record<Locale, Record<string, string>> = {
     'questions.key': '题目标识', 'questions.kind': '题型', 'questions.maxSelected': '最多可选项数', 'questions.help': '题目说明',
     responseKey: '提交标识', deviceToken: '设备标识', answers: '答案', consent: '同意个人信息处理说明',
     creditName: '署名姓名', letterText: '书信正文', kinds: '征集作品类型', kind: '作品类型', letterWordLimit: '书信字数上限', videoMaxMb: '视频大小上限', photoMaxMb: '照片大小上限',
+    category: '诉求类别', societyUnitId: '学会', contactPhone: '联系电话', answer: '答复内容', score: '满意度',
+    caseTitle: '案例标题', caseSummary: '案例摘要', acceptDays: '受理时限（工作日）', replyDays: '答复时限（工作日）', lookupCode: '查询码',
   },
   en: {
     username: 'User name', password: 'Password', currentPassword: 'Current password', newPassword: 'New password',
@@ -356,6 +374,8 @@ export const fieldLabels: Record<Locale, Record<string, string>> = {
     'questions.key': 'Question key', 'questions.kind': 'Question type', 'questions.maxSelected': 'Most options', 'questions.help': 'Question help',
     responseKey: 'Response key', deviceToken: 'Device token', answers: 'Answers', consent: 'Consent to the personal-data notice',
     creditName: 'Name as credited', letterText: 'Letter text', kinds: 'Kinds of work', kind: 'Kind of work', letterWordLimit: 'Letter length limit', videoMaxMb: 'Video size limit', photoMaxMb: 'Photo size limit',
+    category: 'Category', societyUnitId: 'Society', contactPhone: 'Contact phone', answer: 'Answer', score: 'Satisfaction',
+    caseTitle: 'Case title', caseSummary: 'Case summary', acceptDays: 'Days to accept (working days)', replyDays: 'Days to reply (working days)', lookupCode: 'Lookup code',
   },
 };
 

@@ -50,6 +50,9 @@ const SurveyEditorPage = lazy(() => import('../pages/surveys/survey-editor-page'
 const SurveyPage = lazy(() => import('../pages/surveys/survey-page'));
 const ContributionsPage = lazy(() => import('../pages/showcase/contributions-page'));
 const ContributionReviewPage = lazy(() => import('../pages/showcase/contribution-review-page'));
+const DemandsPage = lazy(() => import('../pages/demands/demands-page'));
+const DemandPage = lazy(() => import('../pages/demands/demand-page'));
+const DemandStatisticsPage = lazy(() => import('../pages/demands/demand-statistics-page'));
 // The public 公示 page: no session, no admin shell (a full load of /publicity/… starts from main.tsx's light entry).
 const PublicityRoute = lazy(() => import('../publicity/publicity-route'));
 
@@ -111,6 +114,9 @@ export function createAppRouter() {
         { path: 'publishing', element: <PublishingPage /> },
         { path: 'publishing/review', element: <PublishingReviewPage /> },
         { path: 'publishing/activities/:id/signups', element: <SignupsPage /> },
+        { path: 'demand-desk', element: <DemandsPage /> },
+        { path: 'demand-desk/statistics', element: <DemandStatisticsPage /> },
+        { path: 'demand-desk/:id', element: <DemandPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],
     },
