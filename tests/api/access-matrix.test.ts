@@ -177,7 +177,7 @@ const routeCases: RouteCase[] = [
     // refused to every other role whatever the account, so the answer reveals nothing.
     name: 'grant the personal-data export permission',
     route: 'PUT /api/v1/users/:id/personal-data-export',
-    request: (c, t) => c.put(`/api/v1/users/${t.userId}/personal-data-export`, { granted: true }),
+    request: (c, t) => c.put(`/api/v1/users/${t.userId}/personal-data-export`, { granted: true, version: t.userVersion }),
     allowedRoles: [],
     allowedRelations: [],
     uniform: 403,
@@ -454,7 +454,7 @@ const routeCases: RouteCase[] = [
       request: async (c, t) => {
         const url = `/api/v1/collection-tasks/${(await fixtures.issuedNotice(t)).taskId}/${path}`;
         if (method === 'GET') return c.get(url);
-        if (method === 'PUT') return c.put(url, { enabled: true, daysBefore: [2], time: '09:30', overdue: true });
+        if (method === 'PUT') return c.put(url, { enabled: true, daysBefore: [2], time: '09:30', overdue: true, version: 1 });
         return c.post(url, { message: '请尽快报送' });
       },
       allowedRoles: ['campaign_manager'],
@@ -472,7 +472,7 @@ const routeCases: RouteCase[] = [
   {
     name: 'edit a mail template',
     route: 'PUT /api/v1/mail-templates/:kind',
-    request: (c, t) => c.put('/api/v1/mail-templates/reminder', { unitId: t.unitId, subject: '【催办】{task}', body: '{unit}：请报送。' }),
+    request: (c, t) => c.put('/api/v1/mail-templates/reminder', { unitId: t.unitId, subject: '【催办】{task}', body: '{unit}：请报送。', version: 0 }),
     allowedRoles: ['campaign_manager'],
     allowedRelations: ['own', 'descendant'],
   },
@@ -528,7 +528,7 @@ const routeCases: RouteCase[] = [
       request: async (c, t) => {
         const url = `/api/v1/evaluation-rounds/${await fixtures.round(t.unitId)}${path}`;
         if (method === 'GET') return c.get(url);
-        if (method === 'PUT') return c.put(url, { userIds: [] });
+        if (method === 'PUT') return c.put(url, { userIds: [], version: 1 });
         return c.post(url, path === '/assign' ? { perCandidate: 1 } : { to: 'review' });
       },
       allowedRoles: ['campaign_manager'],

@@ -101,12 +101,13 @@ describe('moderation', () => {
     const zhiyuan = publications.zhiyuan!;
     expect((await sc.clients.officeManager.post(`/api/v1/showcase/publications/${zhiyuan.id}/approve`, { version: zhiyuan.version })).statusCode).toBe(404);
     const elsewhere = await regionalUnit(t.db, '33');
-    const bad = await sc.clients.province.put(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`, { unitIds: [sc.s.office.id, elsewhere.id] });
+    const { version } = (await sc.clients.province.get(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`)).json();
+    const bad = await sc.clients.province.put(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`, { unitIds: [sc.s.office.id, elsewhere.id], version });
     expect(bad.statusCode).toBe(422);
     expect(bad.json().errors[0].field).toBe('unitIds.1');
-    expect((await sc.clients.nanjing.put(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`, { unitIds: [sc.s.office.id] })).statusCode).toBe(404);
-    expect((await sc.clients.province.put(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`, { unitIds: [sc.s.office.id] })).statusCode).toBe(200);
-    expect((await sc.clients.province.get(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`)).json()).toEqual([{ unitId: sc.s.office.id, unitName: sc.s.office.short_name }]);
+    expect((await sc.clients.nanjing.put(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`, { unitIds: [sc.s.office.id], version })).statusCode).toBe(404);
+    expect((await sc.clients.province.put(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`, { unitIds: [sc.s.office.id], version })).statusCode).toBe(200);
+    expect((await sc.clients.province.get(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`)).json()).toEqual({ units: [{ unitId: sc.s.office.id, unitName: sc.s.office.short_name }], version: version + 1 });
     const approved = await sc.clients.officeManager.post(`/api/v1/showcase/publications/${zhiyuan.id}/approve`, { version: zhiyuan.version });
     expect(approved.statusCode, approved.body).toBe(200);
     publications.zhiyuan = approved.json();

@@ -191,6 +191,7 @@ export interface CampaignsTable {
   version: Generated<number>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
+  moderators_version: Generated<number>;
 }
 
 export type CampaignActivityStatus = 'planned' | 'preparing' | 'held' | 'reported';
@@ -381,6 +382,7 @@ export interface EvaluationCandidatesTable {
   selected: Generated<boolean>;
   final_rank: number | null;
   nomination_id: number | null;
+  version: Generated<number>;
 }
 
 export interface EvaluationReviewersTable {
@@ -393,6 +395,7 @@ export interface EvaluationAssignmentsTable {
   user_id: number;
   declined_reason: string | null;
   submitted_at: NullableTimestamp;
+  version: Generated<number>;
 }
 
 export interface EvaluationScoresTable {
@@ -439,6 +442,7 @@ export interface MailTemplatesTable {
   body: string;
   updated_by: number | null;
   updated_at: GeneratedTimestamp;
+  version: Generated<number>;
 }
 
 

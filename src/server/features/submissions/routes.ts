@@ -82,6 +82,8 @@ export const submissionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
           documentNumber: d.task.document_number,
           issuerName: d.task.issuer_name,
           closed: d.closed,
+          reminderSettings: d.canCollect ? d.task.reminder_settings : null,
+          version: d.task.version,
         },
         formVersionId: d.task.form_version_id,
         form: d.form,

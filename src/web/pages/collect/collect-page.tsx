@@ -128,7 +128,7 @@ function CollectTab({ tab, detail }: { tab: CollectTabKey; detail: TaskDetail })
     case 'reminders':
       return <RemindersTab taskId={taskId} />;
     case 'auto':
-      return <ReminderSettingsTab taskId={taskId} />;
+      return <ReminderSettingsTab detail={detail} />;
     case 'recommend':
       return <RecommendTab detail={detail} />;
   }
