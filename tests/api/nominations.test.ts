@@ -79,6 +79,11 @@ describe('nominating persons', () => {
     expect(refused.json().errors[0].message).toMatch(/主要事迹/);
     const fixed = await nanjing.put(`/api/v1/nominations/${firstId}`, { ...person('李华'), version: created.json().version });
     expect(fixed.statusCode, fixed.body).toBe(200);
+    // An edit made from the version before the fix: stale, and the fix stays.
+    const stale = await nanjing.put(`/api/v1/nominations/${firstId}`, { ...person('王芳'), version: created.json().version });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().code).toBe('stale_version');
+    expect((await nanjing.get(`/api/v1/nominations/${firstId}`)).json()).toMatchObject({ personName: '李华', version: fixed.json().version });
     const submitted = await nanjing.post(`/api/v1/nominations/${firstId}/submit`, { version: fixed.json().version });
     expect(submitted.statusCode, submitted.body).toBe(200);
     expect(submitted.json().status).toBe('submitted');

@@ -23,13 +23,13 @@ const versioned = {
   'PATCH /api/v1/units/{id}': 'tests/api/units.test.ts › renames with optimistic concurrency',
   'PATCH /api/v1/users/{id}': 'tests/api/users.test.ts › refuses a stale edit',
   'PUT /api/v1/campaigns/{id}': 'this file',
-  'PATCH /api/v1/campaign-activities/{id}': 'not yet tested for staleness',
+  'PATCH /api/v1/campaign-activities/{id}': 'this file',
   'PUT /api/v1/notices/{id}': 'this file',
   'PATCH /api/v1/collection-tasks/{id}/deadline': 'this file (shares the task version with the reminder settings)',
   'PUT /api/v1/collection-tasks/{id}/submission': 'tests/api/submissions.test.ts › refuses a stale save and overwrites nothing',
-  'PUT /api/v1/nominations/{id}': 'not yet tested for staleness',
-  'PUT /api/v1/showcase/activities/{id}/publication': 'not yet tested for staleness',
-  'PUT /api/v1/showcase/activities/{id}/signup-settings': 'not yet tested for staleness',
+  'PUT /api/v1/nominations/{id}': 'tests/api/nominations.test.ts › holds 主要事迹 to 1,500 字 when submitting',
+  'PUT /api/v1/showcase/activities/{id}/publication': 'tests/api/showcase.test.ts › rejects with a reason, and a rejected request can be asked again',
+  'PUT /api/v1/showcase/activities/{id}/signup-settings': 'tests/api/signups.test.ts › takes nothing for an activity that is not published or not open',
   'PUT /api/v1/showcase/articles/{id}': 'tests/api/articles.test.ts › changes at once when edited (stale versions refused)',
   'PUT /api/v1/collection-tasks/{id}/reminder-settings': 'this file',
   'PUT /api/v1/mail-templates/{kind}': 'this file',
@@ -82,6 +82,21 @@ describe('optimistic concurrency on edits', () => {
     expect(stale.statusCode).toBe(409);
     expect(stale.json().code).toBe('stale_version');
     expect((await province.get(`/api/v1/campaigns/${campaign.id}`)).json()).toMatchObject({ theme: '甲改的主题', version: first.json().version });
+  });
+
+  it('refuses a stale edit of a campaign activity and overwrites nothing', async () => {
+    const template = (await province.post('/api/v1/campaigns/template', { unitId: s.jiangsu.id, year: 2035 })).json() as Record<string, unknown>;
+    const campaign = (await province.post('/api/v1/campaigns', { ...template, theme: '众心向党，自立自强' })).json();
+    const moduleId = campaign.modules[0].id as string;
+    const created = await province.post(`/api/v1/campaigns/${campaign.id}/activities`, { title: '科技工作者座谈会', moduleId });
+    expect(created.statusCode, created.body).toBe(201);
+    const id: number = created.json().id;
+    const read = async () => (await province.get(`/api/v1/campaigns/${campaign.id}/activities`)).json().find((a: { id: number }) => a.id === id);
+    const { version } = await read();
+    const first = await province.patch(`/api/v1/campaign-activities/${id}`, { title: '甲改的座谈会', version });
+    expect(first.statusCode, first.body).toBe(200);
+    expectStale(await province.patch(`/api/v1/campaign-activities/${id}`, { title: '乙改的座谈会', version }));
+    expect(await read()).toMatchObject({ title: '甲改的座谈会', version: version + 1 });
   });
 
   it('refuses a stale edit of a notice draft and overwrites nothing', async () => {

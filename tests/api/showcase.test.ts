@@ -121,6 +121,11 @@ describe('moderation', () => {
     expect(rejected.json()).toMatchObject({ status: 'rejected', decisionNote: '请补充活动照片' });
     const again = await ask(sc.clients.suzhou, ids.suzhou, { description: '苏州市科协组织“科技之光”青少年科普营，走进苏州科技馆体验科学实验。', version: rejected.json().version });
     expect(again.json().status).toBe('pending');
+    // Asked again from the rejected version once more: stale, the pending request stays as it is.
+    const stale = await ask(sc.clients.suzhou, ids.suzhou, { description: '另一份说明：苏州市科协组织青少年科普营，走进苏州科技馆体验科学实验。', version: rejected.json().version });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().code).toBe('stale_version');
+    expect((await sc.clients.suzhou.get(`/api/v1/showcase/publications/${again.json().id}`)).json()).toMatchObject({ status: 'pending', version: again.json().version });
   });
 });
 
