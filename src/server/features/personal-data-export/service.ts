@@ -1,6 +1,7 @@
 import type { Actor } from '../../../shared/domain/access';
 import type { Db } from '../../db/database';
 import { sql } from 'kysely';
+import { isInSubtree } from '../../../shared/domain/units';
 import { AppError, staleVersion } from '../../errors';
 import { verifyPassword } from '../accounts/passwords';
 import { verifyOwnSecondFactor } from '../accounts/second-factor';
@@ -75,7 +76,9 @@ export async function requirePersonalDataExport(db: Db, options: { actor: Actor;
 export async function setExportGrant(db: Db, options: { actor: Actor; userId: number; granted: boolean; version: number; client: ClientInfo }) {
   if (!options.actor.grants.some((g) => g.role === 'system_admin')) throw new AppError('forbidden', 403);
   const user = await findUserById(db, options.userId);
-  if (!user) throw new AppError('not_found', 404);
+  // Within the administrator's own subtree only: an account elsewhere is not shown to exist.
+  const unit = user ? await db.selectFrom('units').select('path').where('id', '=', user.unit_id).executeTakeFirst() : undefined;
+  if (!user || !unit || !options.actor.grants.some((g) => g.role === 'system_admin' && isInSubtree(unit.path, g.unitPath))) throw new AppError('not_found', 404);
   const version = await db.transaction().execute(async (trx) => {
     const bumped = await trx
       .updateTable('users')
