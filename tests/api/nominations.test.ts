@@ -79,6 +79,11 @@ describe('nominating persons', () => {
     expect(refused.json().errors[0].message).toMatch(/主要事迹/);
     const fixed = await nanjing.put(`/api/v1/nominations/${firstId}`, { ...person('李华'), version: created.json().version });
     expect(fixed.statusCode, fixed.body).toBe(200);
+    // An edit made from the version before the fix: stale, and the fix stays.
+    const stale = await nanjing.put(`/api/v1/nominations/${firstId}`, { ...person('王芳'), version: created.json().version });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().code).toBe('stale_version');
+    expect((await nanjing.get(`/api/v1/nominations/${firstId}`)).json()).toMatchObject({ personName: '李华', version: fixed.json().version });
     const submitted = await nanjing.post(`/api/v1/nominations/${firstId}/submit`, { version: fixed.json().version });
     expect(submitted.statusCode, submitted.body).toBe(200);
     expect(submitted.json().status).toBe('submitted');
@@ -156,19 +161,20 @@ describe('the persons evaluated and shown in the public gallery', () => {
   });
 
   it('is scored, decided, publicised and announced; the gallery shows the person, never birth year or gender', async () => {
-    expect((await province.put(`/api/v1/evaluation-rounds/${roundId}/reviewers`, { userIds: [expertId] })).statusCode).toBe(200);
+    const roundVersion = async () => (await province.get(`/api/v1/evaluation-rounds/${roundId}`)).json().version as number;
+    expect((await province.put(`/api/v1/evaluation-rounds/${roundId}/reviewers`, { userIds: [expertId], version: await roundVersion() })).statusCode).toBe(200);
     await province.post(`/api/v1/evaluation-rounds/${roundId}/stage`, { to: 'review' });
     expect((await province.post(`/api/v1/evaluation-rounds/${roundId}/assign`, { perCandidate: 1 })).json().assignments).toBe(2);
     for (const review of (await expert.get('/api/v1/my-reviews')).json()) {
       expect(review.description).toMatch(/科普工作/);
       const score = review.title === '李华' ? 95 : 80;
-      const ok = await expert.put(`/api/v1/my-reviews/${review.candidateId}/scores`, { scores: [{ criterionId: review.criteria[0].id, score }], submit: true });
+      const ok = await expert.put(`/api/v1/my-reviews/${review.candidateId}/scores`, { scores: [{ criterionId: review.criteria[0].id, score }], submit: true, version: review.version });
       expect(ok.statusCode, ok.body).toBe(200);
     }
     await province.post(`/api/v1/evaluation-rounds/${roundId}/stage`, { to: 'decision' });
     const ranking = (await province.get(`/api/v1/evaluation-rounds/${roundId}/results`)).json()[0].ranking;
     expect(ranking[0].title).toBe('李华');
-    expect((await province.put(`/api/v1/evaluation-rounds/${roundId}/decision`, { categoryId: await categoryId(), candidateIds: [ranking[0].candidateId] })).statusCode).toBe(200);
+    expect((await province.put(`/api/v1/evaluation-rounds/${roundId}/decision`, { categoryId: await categoryId(), candidateIds: [ranking[0].candidateId], version: await roundVersion() })).statusCode).toBe(200);
 
     expect((await anonymous(t.app).get(`/api/v1/public/gallery/${roundId}`)).statusCode).toBe(404);
     expect((await anonymous(t.app).get(`/api/v1/public/showcase/${(await regionalUnit(t.db, '32')).id}/2027`)).json().galleries).toEqual([]);

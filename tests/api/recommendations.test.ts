@@ -220,7 +220,8 @@ describe('the national evaluation round', () => {
     expect(choices.json().map((c: { userId: number }) => c.userId)).toEqual(expect.arrayContaining(ids));
     expect(choices.json()).toHaveLength(3);
     expect((await clients.jiangsu!.get(`/api/v1/evaluation-rounds/${roundId}/expert-choices`)).statusCode).toBe(404);
-    expect((await clients.national!.put(`/api/v1/evaluation-rounds/${roundId}/reviewers`, { userIds: ids })).statusCode).toBe(200);
+    const { version } = (await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}`)).json();
+    expect((await clients.national!.put(`/api/v1/evaluation-rounds/${roundId}/reviewers`, { userIds: ids, version })).statusCode).toBe(200);
     await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/stage`, { to: 'review' });
     const assigned = (await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/assign`, { perCandidate: 2 })).json();
     expect(assigned).toEqual({ assignments: 8, shortfall: [] });
@@ -231,7 +232,7 @@ describe('the national evaluation round', () => {
     const loads = round.reviewers.map((r: { assigned: number }) => r.assigned);
     expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(1);
     // Assigning 江苏’s expert to 江苏 by hand is refused too.
-    const manual = await clients.national!.put(`/api/v1/evaluation-candidates/${jiangsuCandidates[0].id}/reviewers`, { userIds: [experts['jiangsu-expert']!.id] });
+    const manual = await clients.national!.put(`/api/v1/evaluation-candidates/${jiangsuCandidates[0].id}/reviewers`, { userIds: [experts['jiangsu-expert']!.id], version: jiangsuCandidates[0].version });
     expect(manual.statusCode).toBe(409);
     expect(manual.json().code).toBe('evaluation_conflict');
   });
@@ -243,7 +244,7 @@ describe('the national evaluation round', () => {
       for (const review of reviews) {
         const unitId = (await t.db.selectFrom('evaluation_candidates').select('unit_id').where('id', '=', review.candidateId).executeTakeFirstOrThrow()).unit_id;
         const [a, b] = plan[unitId] ?? [88, 92];
-        const tooHigh = await expert.client.put(`/api/v1/my-reviews/${review.candidateId}/scores`, { scores: [{ criterionId: review.criteria[0].id, score: 101 }], submit: false });
+        const tooHigh = await expert.client.put(`/api/v1/my-reviews/${review.candidateId}/scores`, { scores: [{ criterionId: review.criteria[0].id, score: 101 }], submit: false, version: review.version });
         expect(tooHigh.statusCode).toBe(422);
         const ok = await expert.client.put(`/api/v1/my-reviews/${review.candidateId}/scores`, {
           scores: [
@@ -252,6 +253,7 @@ describe('the national evaluation round', () => {
           ],
           comment: '组织有力',
           submit: true,
+          version: review.version,
         });
         expect(ok.statusCode, ok.body).toBe(200);
       }
@@ -271,14 +273,20 @@ describe('the national evaluation round', () => {
     const results = (await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}/results`)).json();
     const unitCategory = results.find((r: { categoryName: string }) => r.categoryName === '优秀组织单位');
     const activityCategory = results.find((r: { categoryName: string }) => r.categoryName === '优秀活动案例');
-    const tooMany = await clients.national!.put(`/api/v1/evaluation-rounds/${roundId}/decision`, { categoryId: unitCategory.categoryId, candidateIds: unitCategory.ranking.map((r: { candidateId: number }) => r.candidateId) });
+    const { version } = (await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}`)).json();
+    const tooMany = await clients.national!.put(`/api/v1/evaluation-rounds/${roundId}/decision`, { categoryId: unitCategory.categoryId, candidateIds: unitCategory.ranking.map((r: { candidateId: number }) => r.candidateId), version });
     expect(tooMany.statusCode).toBe(422);
     expect(tooMany.json().detail).toContain('“优秀组织单位”最多评出 2 个');
     // The tie is broken by the decision: 浙江 over 安徽.
     const zhejiang = unitCategory.ranking.find((r: { unitName: string }) => r.unitName === '浙江省科协');
     const first = unitCategory.ranking[0];
-    expect((await clients.national!.put(`/api/v1/evaluation-rounds/${roundId}/decision`, { categoryId: unitCategory.categoryId, candidateIds: [first.candidateId, zhejiang.candidateId] })).statusCode).toBe(200);
-    expect((await clients.national!.put(`/api/v1/evaluation-rounds/${roundId}/decision`, { categoryId: activityCategory.categoryId, candidateIds: [activityCategory.ranking[0].candidateId] })).statusCode).toBe(200);
+    const decided = await clients.national!.put(`/api/v1/evaluation-rounds/${roundId}/decision`, { categoryId: unitCategory.categoryId, candidateIds: [first.candidateId, zhejiang.candidateId], version });
+    expect(decided.statusCode, decided.body).toBe(200);
+    // Each decision advances the round's version: the next one is made from the new version.
+    expect(decided.json().version).toBe(version + 1);
+    const second = { categoryId: activityCategory.categoryId, candidateIds: [activityCategory.ranking[0].candidateId] };
+    expect((await clients.national!.put(`/api/v1/evaluation-rounds/${roundId}/decision`, { ...second, version })).json().code).toBe('stale_version');
+    expect((await clients.national!.put(`/api/v1/evaluation-rounds/${roundId}/decision`, { ...second, version: decided.json().version })).statusCode).toBe(200);
 
     const publicityStage = (await clients.national!.post(`/api/v1/evaluation-rounds/${roundId}/stage`, { to: 'publicity' })).json();
     const days = (Date.parse(publicityStage.publicityEndsAt) - Date.parse(publicityStage.publicityStartsAt)) / 86_400_000;
@@ -322,9 +330,10 @@ describe('the national evaluation round', () => {
     const forbidden = await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}/labels.pdf`);
     expect(forbidden.statusCode).toBe(403);
     expect(forbidden.json().code).toBe('personal_data_export_forbidden');
-    expect((await clients.national!.put(`/api/v1/users/${userIds.national}/personal-data-export`, { granted: true })).statusCode).toBe(403);
+    const account = await t.db.selectFrom('users').select('version').where('id', '=', userIds.national!).executeTakeFirstOrThrow();
+    expect((await clients.national!.put(`/api/v1/users/${userIds.national}/personal-data-export`, { granted: true, version: account.version })).statusCode).toBe(403);
     const admin = await signIn(t.app, testAdmin.username, testAdmin.password);
-    const granted = await admin.put(`/api/v1/users/${userIds.national}/personal-data-export`, { granted: true });
+    const granted = await admin.put(`/api/v1/users/${userIds.national}/personal-data-export`, { granted: true, version: account.version });
     expect(granted.statusCode, granted.body).toBe(200);
     const stale = await clients.national!.get(`/api/v1/evaluation-rounds/${roundId}/mailing.xlsx`);
     expect(stale.statusCode).toBe(403);

@@ -103,12 +103,13 @@ describe('moderation', () => {
     const zhiyuan = publications.zhiyuan!;
     expect((await sc.clients.officeManager.post(`/api/v1/showcase/publications/${zhiyuan.id}/approve`, { version: zhiyuan.version })).statusCode).toBe(404);
     const elsewhere = await regionalUnit(t.db, '33');
-    const bad = await sc.clients.province.put(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`, { unitIds: [sc.s.office.id, elsewhere.id] });
+    const { version } = (await sc.clients.province.get(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`)).json();
+    const bad = await sc.clients.province.put(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`, { unitIds: [sc.s.office.id, elsewhere.id], version });
     expect(bad.statusCode).toBe(422);
     expect(bad.json().errors[0].field).toBe('unitIds.1');
-    expect((await sc.clients.nanjing.put(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`, { unitIds: [sc.s.office.id] })).statusCode).toBe(404);
-    expect((await sc.clients.province.put(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`, { unitIds: [sc.s.office.id] })).statusCode).toBe(200);
-    expect((await sc.clients.province.get(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`)).json()).toEqual([{ unitId: sc.s.office.id, unitName: sc.s.office.short_name }]);
+    expect((await sc.clients.nanjing.put(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`, { unitIds: [sc.s.office.id], version })).statusCode).toBe(404);
+    expect((await sc.clients.province.put(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`, { unitIds: [sc.s.office.id], version })).statusCode).toBe(200);
+    expect((await sc.clients.province.get(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`)).json()).toEqual({ units: [{ unitId: sc.s.office.id, unitName: sc.s.office.short_name }], version: version + 1 });
     const approved = await sc.clients.officeManager.post(`/api/v1/showcase/publications/${zhiyuan.id}/approve`, { version: zhiyuan.version });
     expect(approved.statusCode, approved.body).toBe(200);
     publications.zhiyuan = approved.json();
@@ -122,6 +123,11 @@ describe('moderation', () => {
     expect(rejected.json()).toMatchObject({ status: 'rejected', decisionNote: '请补充活动照片' });
     const again = await ask(sc.clients.suzhou, ids.suzhou, { description: '苏州市科协组织“科技之光”青少年科普营，走进苏州科技馆体验科学实验。', version: rejected.json().version });
     expect(again.json().status).toBe('pending');
+    // Asked again from the rejected version once more: stale, the pending request stays as it is.
+    const stale = await ask(sc.clients.suzhou, ids.suzhou, { description: '另一份说明：苏州市科协组织青少年科普营，走进苏州科技馆体验科学实验。', version: rejected.json().version });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().code).toBe('stale_version');
+    expect((await sc.clients.suzhou.get(`/api/v1/showcase/publications/${again.json().id}`)).json()).toMatchObject({ status: 'pending', version: again.json().version });
   });
 });
 

@@ -109,6 +109,11 @@ describe('signing up', () => {
     expect(late.json().code).toBe('signup_not_open');
     expect((await pub.get(`/api/v1/public/showcase/activities/${lecture}`)).json().signup.open).toBe(false);
     expect((await settings(sc.clients.nanjing, { enabled: true, capacity: 2, deadline: future, version: settingsVersion + 1 })).statusCode).toBe(200);
+    // Saved again from the version before that save: stale, and nothing is overwritten.
+    const stale = await settings(sc.clients.nanjing, { enabled: false, capacity: 9, deadline: future, version: settingsVersion + 1 });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().code).toBe('stale_version');
+    expect((await sc.clients.nanjing.get(`/api/v1/showcase/activities/${lecture}/signups`)).json().settings).toMatchObject({ enabled: true, capacity: 2, version: settingsVersion + 2 });
     settingsVersion += 2;
   });
 

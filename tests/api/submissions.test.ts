@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readZipDirectory } from '../../src/server/storage/zip-directory';
 import { convertWithLibreOffice, libreOfficeAvailable, pdfToText } from '../support/libreoffice';
 import { jiangsuItem, issueJiangsuNotice, jiangsuScenario } from '../support/jiangsu-scenario';
+import { defaultTestPassword } from '../support/factories';
+import { testAdmin } from '../support/template';
 import { createTestApp, signIn, type Client, type TestApp } from '../support/test-app';
 
 let t: TestApp;
@@ -183,6 +185,16 @@ describe('filling and submitting the Jiangsu form', () => {
     const titleColumn = texts[headerIndex]!.indexOf('主题活动名称');
     expect(rows.map((r) => r[titleColumn])).toEqual(['“百年回望”科普宣传周', '最美科技工作者宣讲会', '科技志愿服务进社区']);
     expect(rows.every((r) => r.includes('南京市科协'))).toBe(true);
+    // Contacts' numbers, e-mail and addresses are masked for the collector (the name stays).
+    const header = texts[headerIndex]!;
+    const cell = (label: string) => rows[0]![header.indexOf(label)];
+    expect(header).toEqual(expect.arrayContaining(['手机', '电子邮箱', '主办单位邮寄地址']));
+    expect([cell('手机'), cell('电子邮箱'), cell('主办单位邮寄地址')]).toEqual(['139****0000', 'w***@example.cn', '南京市玄武区****']);
+    expect(rows.flat().join('|')).not.toMatch(/13900000000|ww@example\.cn|北京东路|83000000/);
+    expect(rows.flat()).toContain('王五');
+    const auditOf = (action: string) =>
+      t.db.selectFrom('audit_log').select('details').where('action', '=', action).where('target_id', '=', String(taskId)).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect((await auditOf('task.export_summary')).details).toMatchObject({ format: 'summary.xlsx', personalData: 'masked', fields: ['contact', 'mailingAddress'], units: 1 });
 
     const zip = await province.get(`/api/v1/collection-tasks/${taskId}/files.zip`);
     expect(zip.statusCode).toBe(200);
@@ -190,6 +202,7 @@ describe('filling and submitting the Jiangsu form', () => {
     const names = readZipDirectory(zip.rawPayload, zip.rawPayload.length)!.map((e) => e.name);
     expect(names).toEqual(['南京市科协/南京市科协盖章版.pdf']);
     expect(zip.rawPayload.includes(stampedPdf)).toBe(true);
+    expect((await auditOf('task.export_files')).details).toEqual({ files: 1, units: 1 });
     expect((await nanjing.get(`/api/v1/collection-tasks/${taskId}/files.zip`)).statusCode).toBe(403);
 
     const mine = (await nanjing.get(`/api/v1/collection-tasks/${taskId}`)).json().submission;
@@ -285,5 +298,35 @@ describe('deadlines and routing', () => {
     expect(seen.statusCode).toBe(200);
     const accepted = await office.post(`/api/v1/submissions/${submitted.json().id}/accept`, { version: submitted.json().version });
     expect(accepted.json().status).toBe('accepted');
+  });
+
+  it('exports the 汇总表 with contacts in full only with the export permission and a fresh password, audited', async () => {
+    const url = `/api/v1/collection-tasks/${taskId}/summary.xlsx?personalData=full`;
+    const refused = await province.get(url);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe('personal_data_export_forbidden');
+    const admin = await signIn(t.app, testAdmin.username, testAdmin.password);
+    const { version } = await t.db.selectFrom('users').select('version').where('id', '=', s.people.province.id).executeTakeFirstOrThrow();
+    expect((await admin.put(`/api/v1/users/${s.people.province.id}/personal-data-export`, { granted: true, version })).statusCode).toBe(200);
+    const notConfirmed = await province.get(url);
+    expect(notConfirmed.statusCode).toBe(403);
+    expect(notConfirmed.json().code).toBe('reauthentication_required');
+    // Still the masked 汇总表 without asking for the full one.
+    expect((await province.get(`/api/v1/collection-tasks/${taskId}/summary.xlsx`)).statusCode).toBe(200);
+    expect((await province.post('/api/v1/session/reauthenticate', { password: defaultTestPassword })).statusCode).toBe(200);
+    const full = await province.get(url);
+    expect(full.statusCode, full.body).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(full.rawPayload as unknown as ArrayBuffer);
+    const texts: string[] = [];
+    workbook.worksheets[0]!.eachRow((row) => texts.push(...(row.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+    expect(texts).toEqual(expect.arrayContaining(['13900000000', 'ww@example.cn', '南京市玄武区北京东路1号']));
+    const audit = await t.db.selectFrom('audit_log').select(['details', 'outcome']).where('action', '=', 'task.personal_data_export').where('target_id', '=', String(taskId)).execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.details).toMatchObject({ format: 'summary.xlsx', personalData: 'full', fields: ['contact', 'mailingAddress'], units: 1 });
+    expect((audit[0]!.details as { submissionIds: number[] }).submissionIds).toHaveLength(1);
+    // The refusals are recorded too.
+    const refusals = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'personal_data.export').where('outcome', '=', 'failure').execute();
+    expect(refusals.map((r) => (r.details as { what: string; reason: string }).reason)).toEqual(expect.arrayContaining(['personal_data_export_forbidden', 'reauthentication_required']));
   });
 });

@@ -104,15 +104,15 @@ describe.skipIf(!browserAvailable())('nominating a 最美科技工作者 in the 
       })
     ).json();
     await province.post(`/api/v1/evaluation-rounds/${round.id}/candidates/propose`);
-    await province.put(`/api/v1/evaluation-rounds/${round.id}/reviewers`, { userIds: [reviewer.id] });
+    await province.put(`/api/v1/evaluation-rounds/${round.id}/reviewers`, { userIds: [reviewer.id], version: round.version });
     await province.post(`/api/v1/evaluation-rounds/${round.id}/stage`, { to: 'review' });
     await province.post(`/api/v1/evaluation-rounds/${round.id}/assign`, { perCandidate: 1 });
     for (const review of (await expert.get('/api/v1/my-reviews')).json()) {
-      await expert.put(`/api/v1/my-reviews/${review.candidateId}/scores`, { scores: [{ criterionId: review.criteria[0].id, score: 92 }], submit: true });
+      await expert.put(`/api/v1/my-reviews/${review.candidateId}/scores`, { scores: [{ criterionId: review.criteria[0].id, score: 92 }], submit: true, version: review.version });
     }
     await province.post(`/api/v1/evaluation-rounds/${round.id}/stage`, { to: 'decision' });
     const detail = (await province.get(`/api/v1/evaluation-rounds/${round.id}`)).json();
-    await province.put(`/api/v1/evaluation-rounds/${round.id}/decision`, { categoryId: detail.categories[0].id, candidateIds: [detail.candidates[0].id] });
+    await province.put(`/api/v1/evaluation-rounds/${round.id}/decision`, { categoryId: detail.categories[0].id, candidateIds: [detail.candidates[0].id], version: detail.version });
     await province.post(`/api/v1/evaluation-rounds/${round.id}/stage`, { to: 'publicity' });
     await h.t.db.updateTable('evaluation_rounds').set({ publicity_ends_at: new Date(Date.now() - 1000) }).where('id', '=', round.id).execute();
     expect((await province.post(`/api/v1/evaluation-rounds/${round.id}/stage`, { to: 'announced' })).json().stage).toBe('announced');

@@ -192,6 +192,7 @@ export interface CampaignsTable {
   version: Generated<number>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
+  moderators_version: Generated<number>;
 }
 
 export type CampaignActivityStatus = 'planned' | 'preparing' | 'held' | 'reported';
@@ -382,6 +383,7 @@ export interface EvaluationCandidatesTable {
   selected: Generated<boolean>;
   final_rank: number | null;
   nomination_id: number | null;
+  version: Generated<number>;
 }
 
 export interface EvaluationReviewersTable {
@@ -394,6 +396,7 @@ export interface EvaluationAssignmentsTable {
   user_id: number;
   declined_reason: string | null;
   submitted_at: NullableTimestamp;
+  version: Generated<number>;
 }
 
 export interface EvaluationScoresTable {
@@ -440,6 +443,7 @@ export interface MailTemplatesTable {
   body: string;
   updated_by: number | null;
   updated_at: GeneratedTimestamp;
+  version: Generated<number>;
 }
 
 

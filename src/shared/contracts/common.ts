@@ -52,6 +52,10 @@ export const emailText = z
   .optional();
 
 export const okResponse = z.object({ ok: z.literal(true) });
+/** The version an edit was made from: a stale one is refused (409 stale_version) and nothing is overwritten. */
+export const editVersion = z.number().int().positive();
+/** An edit's answer with the record's new version, for the next edit made without reloading. */
+export const versionedOk = z.object({ ok: z.literal(true), version: z.number().int() });
 
 /** A boolean in a query string: "true"/"1" or "false"/"0" (z.coerce.boolean would read "false" as true). */
 export const queryBoolean = (defaultValue: boolean) =>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { evaluationStages } from '../domain/evaluation';
-import { optionalText, requiredText } from './common';
+import { editVersion, optionalText, requiredText } from './common';
 
 export const createRoundBody = z.object({
   unitId: z.number().int().positive(),
@@ -36,6 +36,8 @@ const candidateView = z.object({
   eligibilityNote: z.string().nullable(),
   selected: z.boolean(),
   reviewers: z.array(z.object({ userId: z.number().int(), name: z.string(), submitted: z.boolean(), declined: z.boolean() })),
+  /** The candidate's own version: its eligibility and hand-assigned experts. */
+  version: z.number().int(),
 });
 
 export const roundView = z.object({
@@ -60,11 +62,14 @@ export const roundView = z.object({
 });
 export type RoundView = z.infer<typeof roundView>;
 
-export const eligibilityBody = z.object({ eligible: z.boolean(), note: optionalText(500) });
-export const reviewersBody = z.object({ userIds: z.array(z.number().int().positive()).max(200) });
+/** `version`: the candidate's. */
+export const eligibilityBody = z.object({ eligible: z.boolean(), note: optionalText(500), version: editVersion });
+/** `version`: the round's (its experts) or the candidate's (experts assigned by hand). */
+export const reviewersBody = z.object({ userIds: z.array(z.number().int().positive()).max(200), version: editVersion });
 export const assignBody = z.object({ perCandidate: z.number().int().min(1).max(20) });
 export const stageBody = z.object({ to: z.enum(evaluationStages) });
-export const decisionBody = z.object({ categoryId: z.number().int().positive(), candidateIds: z.array(z.number().int().positive()).max(10000) });
+/** `version`: the round's. */
+export const decisionBody = z.object({ categoryId: z.number().int().positive(), candidateIds: z.array(z.number().int().positive()).max(10000), version: editVersion });
 
 export const reviewAssignment = z.object({
   candidateId: z.number().int(),
@@ -80,12 +85,15 @@ export const reviewAssignment = z.object({
   submitted: z.boolean(),
   declined: z.boolean(),
   description: z.string().nullable(),
+  /** The expert's assignment's version, sent back with the next save. */
+  version: z.number().int(),
 });
 
 export const scoreBody = z.object({
   scores: z.array(z.object({ criterionId: z.number().int().positive(), score: z.number() })).max(20),
   comment: optionalText(2000),
   submit: z.boolean().default(false),
+  version: editVersion,
 });
 export const declineBody = z.object({ reason: requiredText(2, 500) });
 

@@ -80,8 +80,9 @@ export const reviewQueueQuery = z.object({
 });
 export const reviewQueueView = z.object({ items: z.array(publicationView), total: z.number().int() });
 
-export const moderatorsBody = z.object({ unitIds: z.array(z.number().int().positive()).max(20) });
-export const moderatorsView = z.array(z.object({ unitId: z.number().int(), unitName: z.string() }));
+/** `version`: the list's, as read with it. */
+export const moderatorsBody = z.object({ unitIds: z.array(z.number().int().positive()).max(20), version: z.number().int().positive() });
+export const moderatorsView = z.object({ units: z.array(z.object({ unitId: z.number().int(), unitName: z.string() })), version: z.number().int() });
 
 // --- Public (no sign-in, never personal data) ----------------------------------------------------
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { formDefinitionSchema, quotaSchema, submissionValuesSchema } from '../forms/definition';
 import { submissionStatuses } from '../domain/submission-status';
 import { optionalText, paginationQuery } from './common';
+import { reminderSettingsBody } from './supervision';
 
 const namedItem = z.object({ id: z.string(), name: z.string() });
 export const formContextView = z.object({
@@ -48,6 +49,10 @@ export const taskDetail = z.object({
     issuerName: z.string(),
     /** True when the deadline has passed, the task closes then, and the caller's unit has no exception. */
     closed: z.boolean(),
+    /** The automatic reminders, for the task's collectors only (null for others). */
+    reminderSettings: reminderSettingsBody.nullable(),
+    /** The task's version, sent back with an edit of its reminder settings or deadline. */
+    version: z.number().int(),
   }),
   formVersionId: z.number().int().nullable(),
   form: formDefinitionSchema.nullable(),

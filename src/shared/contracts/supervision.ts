@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { completionStatuses } from '../domain/completion';
 import { unitTypes } from '../domain/units';
+import { editVersion } from './common';
 
 const counts = z.object({
   units: z.number().int(),
@@ -72,6 +73,16 @@ export const reminderSettingsBody = z.object({
   overdue: z.boolean(),
 });
 
+/** The settings saved from the task's version; the answer carries the new version. */
+export const saveReminderSettingsBody = reminderSettingsBody.extend({ version: editVersion });
+export const savedReminderSettings = reminderSettingsBody.extend({ version: z.number().int() });
+
 export const mailKinds = ['reminder', 'overdue', 'return', 'accept', 'decision'] as const;
-export const mailTemplateView = z.object({ kind: z.enum(mailKinds), subject: z.string(), body: z.string(), custom: z.boolean() });
-export const mailTemplateBody = z.object({ unitId: z.number().int().positive(), subject: z.string().trim().min(1).max(200), body: z.string().trim().min(1).max(5000) });
+/** `version` 0: the unit has not customised this kind (the default text is shown). */
+export const mailTemplateView = z.object({ kind: z.enum(mailKinds), subject: z.string(), body: z.string(), custom: z.boolean(), version: z.number().int() });
+export const mailTemplateBody = z.object({
+  unitId: z.number().int().positive(),
+  subject: z.string().trim().min(1).max(200),
+  body: z.string().trim().min(1).max(5000),
+  version: z.number().int().min(0),
+});

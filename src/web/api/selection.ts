@@ -35,14 +35,18 @@ export const createRound = (body: CreateRoundRequest) => api.post<RoundView>('/e
 export const fetchRound = (id: number) => api.get<RoundView>(`/evaluation-rounds/${id}`);
 export const advanceStage = (id: number, to: RoundStage) => api.post<RoundView>(`/evaluation-rounds/${id}/stage`, { to });
 export const proposeCandidates = (id: number) => api.post<{ added: number }>(`/evaluation-rounds/${id}/candidates/propose`);
-export const setEligibility = (candidateId: number, body: { eligible: boolean; note: string }) =>
-  api.patch<{ ok: true }>(`/evaluation-candidates/${candidateId}/eligibility`, body);
-export const setRoundReviewers = (id: number, userIds: number[]) => api.put<{ ok: true }>(`/evaluation-rounds/${id}/reviewers`, { userIds });
+/** Edits answer with the record's new version (a stale `version` is refused with 409 stale_version). */
+type Versioned = { ok: true; version: number };
+export const setEligibility = (candidateId: number, body: { eligible: boolean; note: string; version: number }) =>
+  api.patch<Versioned>(`/evaluation-candidates/${candidateId}/eligibility`, body);
+export const setRoundReviewers = (id: number, userIds: number[], version: number) => api.put<Versioned>(`/evaluation-rounds/${id}/reviewers`, { userIds, version });
 export const assignReviewers = (id: number, perCandidate: number) =>
   api.post<{ assignments: number; shortfall: number[] }>(`/evaluation-rounds/${id}/assign`, { perCandidate });
-export const setCandidateReviewers = (candidateId: number, userIds: number[]) => api.put<{ ok: true }>(`/evaluation-candidates/${candidateId}/reviewers`, { userIds });
+export const setCandidateReviewers = (candidateId: number, userIds: number[], version: number) =>
+  api.put<Versioned>(`/evaluation-candidates/${candidateId}/reviewers`, { userIds, version });
 export const fetchResults = (id: number) => api.get<ResultsView>(`/evaluation-rounds/${id}/results`);
-export const decide = (id: number, categoryId: number, candidateIds: number[]) => api.put<{ ok: true }>(`/evaluation-rounds/${id}/decision`, { categoryId, candidateIds });
+export const decide = (id: number, categoryId: number, candidateIds: number[], version: number) =>
+  api.put<Versioned>(`/evaluation-rounds/${id}/decision`, { categoryId, candidateIds, version });
 export const fetchObjections = (id: number) => api.get<ObjectionView[]>(`/evaluation-rounds/${id}/objections`);
 export const resolveObjection = (id: number, body: { resolution: string; upheld: boolean }) => api.post<{ ok: true }>(`/evaluation-objections/${id}/resolve`, body);
 export const createCommendation = (id: number) => api.post<{ noticeId: number }>(`/evaluation-rounds/${id}/commendation`);
@@ -55,8 +59,8 @@ export const roundLinks = {
 
 // --- 评审（专家）-------------------------------------------------------------------------------
 export const fetchMyReviews = () => api.get<ReviewAssignment[]>('/my-reviews');
-export const saveScores = (candidateId: number, body: { scores: { criterionId: number; score: number }[]; comment: string; submit: boolean }) =>
-  api.put<{ ok: true }>(`/my-reviews/${candidateId}/scores`, body);
+export const saveScores = (candidateId: number, body: { scores: { criterionId: number; score: number }[]; comment: string; submit: boolean; version: number }) =>
+  api.put<Versioned>(`/my-reviews/${candidateId}/scores`, body);
 export const declineReview = (candidateId: number, reason: string) => api.post<{ ok: true }>(`/my-reviews/${candidateId}/decline`, { reason });
 
 /** Rounds opened on this browser (the API has no list of rounds): most recent first. */

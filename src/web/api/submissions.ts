@@ -45,6 +45,7 @@ export const submissionLinks = {
   file: (fileId: string) => `/api/v1/files/${fileId}`,
   /** Paths for api download helpers (relative to /api/v1). */
   summaryPath: (taskId: number) => `/collection-tasks/${taskId}/summary.xlsx`,
+  fullSummaryPath: (taskId: number) => `/collection-tasks/${taskId}/summary.xlsx?personalData=full`,
   zipPath: (taskId: number) => `/collection-tasks/${taskId}/files.zip`,
 };
 

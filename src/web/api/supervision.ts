@@ -31,11 +31,12 @@ export const previewReminder = (taskId: number, body: RemindRequest) => api.post
 
 export const sendReminder = (taskId: number, body: RemindRequest) => api.post<{ sent: number }>(`/collection-tasks/${taskId}/reminders`, body);
 
-export const saveReminderSettings = (taskId: number, body: ReminderSettings) => api.put<ReminderSettings>(`/collection-tasks/${taskId}/reminder-settings`, body);
+export const saveReminderSettings = (taskId: number, body: ReminderSettings & { version: number }) =>
+  api.put<ReminderSettings & { version: number }>(`/collection-tasks/${taskId}/reminder-settings`, body);
 
 export const fetchMailTemplates = (unitId: number) => api.get<MailTemplateView[]>('/mail-templates', { query: { unitId } });
 
-export const saveMailTemplate = (kind: MailKind, body: { unitId: number; subject: string; body: string }) => api.put<MailTemplateView>(`/mail-templates/${kind}`, body);
+export const saveMailTemplate = (kind: MailKind, body: { unitId: number; subject: string; body: string; version: number }) => api.put<MailTemplateView>(`/mail-templates/${kind}`, body);
 
 export const fetchOutbox = (status: OutboxStatus | null, page: number, pageSize: number) =>
   api.get<OutboxList>('/outbox', { query: { status: status ?? undefined, page, pageSize } });

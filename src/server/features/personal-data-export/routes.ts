@@ -37,10 +37,11 @@ export const personalDataExportRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }
         tags: ['users'],
         summary: '授予或收回个人信息导出权限 Grant or withdraw the personal-data export permission',
         params: idParams,
-        body: z.object({ granted: z.boolean() }),
-        response: responses({ 200: z.object({ userId: z.number(), granted: z.boolean() }) }),
+        // `version`: the account's (the permission is part of it).
+        body: z.object({ granted: z.boolean(), version: z.number().int().positive() }),
+        response: responses({ 200: z.object({ userId: z.number(), granted: z.boolean(), version: z.number().int() }) }),
       },
     },
-    async (request) => setExportGrant(ctx.db, { actor: requireSession(request).actor, userId: request.params.id, granted: request.body.granted, client: clientOf(request) }),
+    async (request) => setExportGrant(ctx.db, { actor: requireSession(request).actor, userId: request.params.id, granted: request.body.granted, version: request.body.version, client: clientOf(request) }),
   );
 };

@@ -1,6 +1,8 @@
 import type { Actor } from '../../../shared/domain/access';
 import type { Db } from '../../db/database';
-import { AppError } from '../../errors';
+import { sql } from 'kysely';
+import { isInSubtree } from '../../../shared/domain/units';
+import { AppError, staleVersion } from '../../errors';
 import { verifyPassword } from '../accounts/passwords';
 import { verifyOwnSecondFactor } from '../accounts/second-factor';
 import type { ClientInfo } from '../accounts/service';
@@ -67,12 +69,25 @@ export async function requirePersonalDataExport(db: Db, options: { actor: Actor;
   throw new AppError(refusal, 403);
 }
 
-/** Grants or withdraws the permission; system administrators only. */
-export async function setExportGrant(db: Db, options: { actor: Actor; userId: number; granted: boolean; client: ClientInfo }) {
+/**
+ * Grants or withdraws the permission; system administrators only. It is part of the account: the
+ * account's version is checked and advanced, so a decision made on a stale view overwrites nothing.
+ */
+export async function setExportGrant(db: Db, options: { actor: Actor; userId: number; granted: boolean; version: number; client: ClientInfo }) {
   if (!options.actor.grants.some((g) => g.role === 'system_admin')) throw new AppError('forbidden', 403);
   const user = await findUserById(db, options.userId);
-  if (!user) throw new AppError('not_found', 404);
-  await db.transaction().execute(async (trx) => {
+  // Within the administrator's own subtree only: an account elsewhere is not shown to exist.
+  const unit = user ? await db.selectFrom('units').select('path').where('id', '=', user.unit_id).executeTakeFirst() : undefined;
+  if (!user || !unit || !options.actor.grants.some((g) => g.role === 'system_admin' && isInSubtree(unit.path, g.unitPath))) throw new AppError('not_found', 404);
+  const version = await db.transaction().execute(async (trx) => {
+    const bumped = await trx
+      .updateTable('users')
+      .set({ version: sql`version + 1`, updated_at: new Date() })
+      .where('id', '=', user.id)
+      .where('version', '=', options.version)
+      .returning('version')
+      .executeTakeFirst();
+    if (!bumped) throw staleVersion();
     if (options.granted) {
       await trx
         .insertInto('personal_data_export_grants')
@@ -91,6 +106,7 @@ export async function setExportGrant(db: Db, options: { actor: Actor; userId: nu
       ip: options.client.ip,
       details: { username: user.username },
     });
+    return bumped.version;
   });
-  return { userId: user.id, granted: options.granted };
+  return { userId: user.id, granted: options.granted, version };
 }

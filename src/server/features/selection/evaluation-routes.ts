@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { idParams, okResponse } from '../../../shared/contracts/common';
+import { idParams, okResponse, versionedOk } from '../../../shared/contracts/common';
 import {
   assignBody,
   createRoundBody,
@@ -67,6 +67,7 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
         eligible: c.eligible,
         eligibilityNote: c.eligibility_note,
         selected: c.selected,
+        version: c.version,
         reviewers: assignments
           .filter((a) => a.candidate_id === c.id)
           .map((a) => ({ userId: a.user_id, name: a.display_name, submitted: a.submitted_at !== null, declined: a.declined_reason !== null })),
@@ -99,19 +100,19 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
 
   app.patch(
     '/evaluation-candidates/:id/eligibility',
-    { schema: { tags, summary: '资格审查 Eligibility', params: idParams, body: eligibilityBody, response: responses({ 200: okResponse }) } },
+    { schema: { tags, summary: '资格审查 Eligibility', params: idParams, body: eligibilityBody, response: responses({ 200: versionedOk }) } },
     async (request) => {
-      await evaluation.setEligibility(db, { actor: requireSession(request).actor, candidateId: request.params.id, ...request.body, client: clientOf(request) });
-      return { ok: true as const };
+      const version = await evaluation.setEligibility(db, { actor: requireSession(request).actor, candidateId: request.params.id, ...request.body, client: clientOf(request) });
+      return { ok: true as const, version };
     },
   );
 
   app.put(
     '/evaluation-rounds/:id/reviewers',
-    { schema: { tags, summary: '评审专家 Experts of the round', params: idParams, body: reviewersBody, response: responses({ 200: okResponse }) } },
+    { schema: { tags, summary: '评审专家 Experts of the round', params: idParams, body: reviewersBody, response: responses({ 200: versionedOk }) } },
     async (request) => {
-      await evaluation.setReviewers(db, { actor: requireSession(request).actor, roundId: request.params.id, userIds: request.body.userIds, client: clientOf(request) });
-      return { ok: true as const };
+      const version = await evaluation.setReviewers(db, { actor: requireSession(request).actor, roundId: request.params.id, ...request.body, client: clientOf(request) });
+      return { ok: true as const, version };
     },
   );
 
@@ -145,10 +146,10 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
 
   app.put(
     '/evaluation-candidates/:id/reviewers',
-    { schema: { tags, summary: '手动指定专家（回避检查）Assign experts by hand', params: idParams, body: reviewersBody, response: responses({ 200: okResponse }) } },
+    { schema: { tags, summary: '手动指定专家（回避检查）Assign experts by hand', params: idParams, body: reviewersBody, response: responses({ 200: versionedOk }) } },
     async (request) => {
-      await evaluation.assignManually(db, { actor: requireSession(request).actor, candidateId: request.params.id, userIds: request.body.userIds, client: clientOf(request) });
-      return { ok: true as const };
+      const version = await evaluation.assignManually(db, { actor: requireSession(request).actor, candidateId: request.params.id, ...request.body, client: clientOf(request) });
+      return { ok: true as const, version };
     },
   );
 
@@ -160,10 +161,10 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
 
   app.put(
     '/my-reviews/:id/scores',
-    { schema: { tags, summary: '打分（可暂存）Score a candidate', params: idParams, body: scoreBody, response: responses({ 200: okResponse }) } },
+    { schema: { tags, summary: '打分（可暂存）Score a candidate', params: idParams, body: scoreBody, response: responses({ 200: versionedOk }) } },
     async (request) => {
-      await evaluation.scoreCandidate(db, { actor: requireSession(request).actor, candidateId: request.params.id, ...request.body, client: clientOf(request) });
-      return { ok: true as const };
+      const version = await evaluation.scoreCandidate(db, { actor: requireSession(request).actor, candidateId: request.params.id, ...request.body, client: clientOf(request) });
+      return { ok: true as const, version };
     },
   );
 
@@ -184,10 +185,10 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
 
   app.put(
     '/evaluation-rounds/:id/decision',
-    { schema: { tags, summary: '确定名单（不超过名额）Decide the list', params: idParams, body: decisionBody, response: responses({ 200: okResponse }) } },
+    { schema: { tags, summary: '确定名单（不超过名额）Decide the list', params: idParams, body: decisionBody, response: responses({ 200: versionedOk }) } },
     async (request) => {
-      await evaluation.decide(db, { actor: requireSession(request).actor, roundId: request.params.id, ...request.body, client: clientOf(request) });
-      return { ok: true as const };
+      const version = await evaluation.decide(db, { actor: requireSession(request).actor, roundId: request.params.id, ...request.body, client: clientOf(request) });
+      return { ok: true as const, version };
     },
   );
 

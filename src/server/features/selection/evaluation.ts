@@ -5,7 +5,7 @@ import { completionStatus, hasSubmitted } from '../../../shared/domain/completio
 import { aggregate, assignReviewers, conflictOfInterest, normaliseByReviewer, rank, scoreInRange, weightedTotal, type EvaluationStage } from '../../../shared/domain/evaluation';
 import type { createRoundBody } from '../../../shared/contracts/evaluation';
 import type { Db, DbOrTx } from '../../db/database';
-import { AppError, forbidden, invalidFields, notFound, type FieldError } from '../../errors';
+import { AppError, forbidden, invalidFields, notFound, staleVersion, type FieldError } from '../../errors';
 import type { ClientInfo } from '../accounts/service';
 import { actorFields, insertAuditEntry } from '../audit/repository';
 import { insertNotifications } from '../notifications/repository';
@@ -44,6 +44,20 @@ export async function loadManagedRound(db: DbOrTx, actor: Actor, id: number) {
 
 function requireStage(round: RoundRow, ...stages: EvaluationStage[]) {
   if (!stages.includes(round.stage)) throw new AppError('evaluation_stage', 409, { stage: stageLabels[round.stage] });
+}
+
+/** Takes the round's next version if the edit was made from the current one, else refuses it as stale. */
+async function bumpRoundVersion(trx: DbOrTx, roundId: number, version: number) {
+  const row = await trx.updateTable('evaluation_rounds').set({ version: sql`version + 1`, updated_at: new Date() }).where('id', '=', roundId).where('version', '=', version).returning('version').executeTakeFirst();
+  if (!row) throw staleVersion();
+  return row.version;
+}
+
+/** The same for one candidate (its eligibility and its experts assigned by hand). */
+async function bumpCandidateVersion(trx: DbOrTx, candidateId: number, version: number) {
+  const row = await trx.updateTable('evaluation_candidates').set({ version: sql`version + 1` }).where('id', '=', candidateId).where('version', '=', version).returning('version').executeTakeFirst();
+  if (!row) throw staleVersion();
+  return row.version;
 }
 
 async function audit(trx: DbOrTx, actor: Actor, round: RoundRow, action: string, client: ClientInfo, details: Record<string, unknown> = {}) {
@@ -112,7 +126,7 @@ async function candidatesOf(db: DbOrTx, roundId: number) {
     .innerJoin('units as u', 'u.id', 'c.unit_id')
     .leftJoin('activities as a', 'a.id', 'c.activity_id')
     .leftJoin('nominations as n', 'n.id', 'c.nomination_id')
-    .select(['c.id', 'c.category_id', 'c.activity_id', 'c.nomination_id', 'c.unit_id', 'c.record', 'c.eligible', 'c.eligibility_note', 'c.selected', 'c.final_rank', 'u.short_name as unit_name', 'u.name as unit_full_name', 'u.path as unit_path', 'cat.kind', 'cat.name as category_name'])
+    .select(['c.id', 'c.category_id', 'c.activity_id', 'c.nomination_id', 'c.unit_id', 'c.record', 'c.eligible', 'c.eligibility_note', 'c.selected', 'c.final_rank', 'c.version', 'u.short_name as unit_name', 'u.name as unit_full_name', 'u.path as unit_path', 'cat.kind', 'cat.name as category_name'])
     // A person candidate is named by the nominated person, and described by the achievements.
     .select([sql<string | null>`coalesce(a.title, n.person_name)`.as('activity_title'), sql<string | null>`coalesce(a.description, n.achievements)`.as('description')])
     .where('cat.round_id', '=', roundId)
@@ -205,28 +219,32 @@ export async function proposeCandidates(db: Db, options: { actor: Actor; roundId
   return added;
 }
 
-export async function setEligibility(db: Db, options: { actor: Actor; candidateId: number; eligible: boolean; note?: string | null | undefined; client: ClientInfo }) {
+export async function setEligibility(db: Db, options: { actor: Actor; candidateId: number; eligible: boolean; note?: string | null | undefined; version: number; client: ClientInfo }) {
   const candidate = await db.selectFrom('evaluation_candidates as c').innerJoin('evaluation_categories as cat', 'cat.id', 'c.category_id').select(['c.id', 'cat.round_id']).where('c.id', '=', options.candidateId).executeTakeFirst();
   if (!candidate) throw notFound();
   const round = await loadManagedRound(db, options.actor, candidate.round_id);
   requireStage(round, 'eligibility');
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
+    const version = await bumpCandidateVersion(trx, candidate.id, options.version);
     await trx.updateTable('evaluation_candidates').set({ eligible: options.eligible, eligibility_note: options.note ?? null }).where('id', '=', candidate.id).execute();
     await audit(trx, options.actor, round, 'eligibility', options.client, { candidateId: candidate.id, eligible: options.eligible });
+    return version;
   });
 }
 
-export async function setReviewers(db: Db, options: { actor: Actor; roundId: number; userIds: number[]; client: ClientInfo }) {
+export async function setReviewers(db: Db, options: { actor: Actor; roundId: number; userIds: number[]; version: number; client: ClientInfo }) {
   const round = await loadManagedRound(db, options.actor, options.roundId);
   requireStage(round, 'eligibility', 'review');
   const users = options.userIds.length
     ? await db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id').select(['users.id', 'units.path']).where('users.id', 'in', options.userIds).where('users.status', '=', 'active').execute()
     : [];
   if (users.length !== new Set(options.userIds).size || users.some((u) => !can(options.actor, 'units.view', u.path))) throw invalidFields([{ field: 'userIds', code: 'invalid' }]);
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
+    const version = await bumpRoundVersion(trx, round.id, options.version);
     await trx.deleteFrom('evaluation_reviewers').where('round_id', '=', round.id).execute();
     if (users.length > 0) await trx.insertInto('evaluation_reviewers').values(users.map((u) => ({ round_id: round.id, user_id: u.id }))).execute();
     await audit(trx, options.actor, round, 'reviewers', options.client, { userIds: options.userIds });
+    return version;
   });
 }
 
@@ -297,7 +315,7 @@ export async function assignAutomatically(db: Db, options: { actor: Actor; round
 }
 
 /** Manual assignment of experts to one candidate; a conflict of interest is refused. */
-export async function assignManually(db: Db, options: { actor: Actor; candidateId: number; userIds: number[]; client: ClientInfo }) {
+export async function assignManually(db: Db, options: { actor: Actor; candidateId: number; userIds: number[]; version: number; client: ClientInfo }) {
   const candidate = await db
     .selectFrom('evaluation_candidates as c')
     .innerJoin('evaluation_categories as cat', 'cat.id', 'c.category_id')
@@ -311,12 +329,14 @@ export async function assignManually(db: Db, options: { actor: Actor; candidateI
   const reviewers = (await reviewerPaths(db, round.id)).filter((r) => options.userIds.includes(r.id));
   if (reviewers.length !== new Set(options.userIds).size) throw invalidFields([{ field: 'userIds', code: 'invalid' }]);
   if (reviewers.some((r) => conflictOfInterest(r.unitPath, candidate.path))) throw new AppError('evaluation_conflict', 409, {}, [{ field: 'userIds', code: 'invalid' }]);
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
+    const version = await bumpCandidateVersion(trx, candidate.id, options.version);
     await trx.deleteFrom('evaluation_assignments').where('candidate_id', '=', candidate.id).where('submitted_at', 'is', null).execute();
     if (reviewers.length > 0) {
       await trx.insertInto('evaluation_assignments').values(reviewers.map((r) => ({ candidate_id: candidate.id, user_id: r.id }))).onConflict((oc) => oc.columns(['candidate_id', 'user_id']).doNothing()).execute();
     }
     await audit(trx, options.actor, round, 'assign_manual', options.client, { candidateId: candidate.id, userIds: options.userIds });
+    return version;
   });
 }
 
@@ -336,7 +356,7 @@ export async function myReviews(db: Db, actor: Actor) {
     .innerJoin('units as u', 'u.id', 'c.unit_id')
     .leftJoin('activities as act', 'act.id', 'c.activity_id')
     .leftJoin('nominations as n', 'n.id', 'c.nomination_id')
-    .select(['a.candidate_id', 'a.declined_reason', 'a.submitted_at', 'r.id as round_id', 'r.title as round_title', 'r.blind', 'r.stage', 'cat.name as category_name', 'u.short_name as unit_name'])
+    .select(['a.candidate_id', 'a.declined_reason', 'a.submitted_at', 'a.version', 'r.id as round_id', 'r.title as round_title', 'r.blind', 'r.stage', 'cat.name as category_name', 'u.short_name as unit_name'])
     .select([sql<string | null>`coalesce(act.title, n.person_name)`.as('activity_title'), sql<string | null>`coalesce(act.description, n.achievements)`.as('description')])
     .where('a.user_id', '=', actor.userId)
     .where('r.stage', 'in', ['review', 'decision', 'publicity', 'announced'])
@@ -362,6 +382,7 @@ export async function myReviews(db: Db, actor: Actor) {
       submitted: row.submitted_at !== null,
       declined: row.declined_reason !== null,
       description: row.description,
+      version: row.version,
     });
   }
   return result;
@@ -383,7 +404,7 @@ async function loadAssignment(db: DbOrTx, actor: Actor, candidateId: number) {
 
 export async function scoreCandidate(
   db: Db,
-  options: { actor: Actor; candidateId: number; scores: { criterionId: number; score: number }[]; comment?: string | null | undefined; submit: boolean; client: ClientInfo },
+  options: { actor: Actor; candidateId: number; scores: { criterionId: number; score: number }[]; comment?: string | null | undefined; submit: boolean; version: number; client: ClientInfo },
 ) {
   const { actor } = options;
   const { row, round } = await loadAssignment(db, actor, options.candidateId);
@@ -400,7 +421,17 @@ export async function scoreCandidate(
   });
   if (options.submit && criteria.some((c) => !options.scores.some((s) => s.criterionId === c.id))) problems.push({ field: 'scores', code: 'required' });
   if (problems.length > 0) throw invalidFields(problems);
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
+    // The expert's own assignment carries the version: a save from a stale tab overwrites nothing.
+    const bumped = await trx
+      .updateTable('evaluation_assignments')
+      .set({ version: sql`version + 1` })
+      .where('candidate_id', '=', row.candidate_id)
+      .where('user_id', '=', actor.userId)
+      .where('version', '=', options.version)
+      .returning('version')
+      .executeTakeFirst();
+    if (!bumped) throw staleVersion();
     for (const s of options.scores) {
       await trx
         .insertInto('evaluation_scores')
@@ -410,6 +441,7 @@ export async function scoreCandidate(
     }
     if (options.submit) await trx.updateTable('evaluation_assignments').set({ submitted_at: new Date() }).where('candidate_id', '=', row.candidate_id).where('user_id', '=', actor.userId).execute();
     await audit(trx, actor, round, options.submit ? 'score_submit' : 'score_save', options.client, { candidateId: row.candidate_id });
+    return bumped.version;
   });
 }
 
@@ -477,7 +509,7 @@ export async function results(db: Db, actor: Actor, roundId: number) {
   });
 }
 
-export async function decide(db: Db, options: { actor: Actor; roundId: number; categoryId: number; candidateIds: number[]; client: ClientInfo }) {
+export async function decide(db: Db, options: { actor: Actor; roundId: number; categoryId: number; candidateIds: number[]; version: number; client: ClientInfo }) {
   const round = await loadManagedRound(db, options.actor, options.roundId);
   requireStage(round, 'decision');
   const category = await db.selectFrom('evaluation_categories').selectAll().where('id', '=', options.categoryId).where('round_id', '=', round.id).executeTakeFirst();
@@ -488,12 +520,14 @@ export async function decide(db: Db, options: { actor: Actor; roundId: number; c
   const inCategory = await db.selectFrom('evaluation_candidates').select(['id', 'eligible']).where('category_id', '=', category.id).execute();
   if (options.candidateIds.some((id) => !inCategory.some((c) => c.id === id && c.eligible !== false))) throw invalidFields([{ field: 'candidateIds', code: 'invalid' }]);
   const ranking = (await results(db, options.actor, round.id)).find((r) => r.categoryId === category.id)!.ranking;
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
+    const version = await bumpRoundVersion(trx, round.id, options.version);
     await trx.updateTable('evaluation_candidates').set({ selected: false, final_rank: null }).where('category_id', '=', category.id).execute();
     for (const [index, id] of options.candidateIds.entries()) {
       await trx.updateTable('evaluation_candidates').set({ selected: true, final_rank: index + 1 }).where('id', '=', id).execute();
     }
     await audit(trx, options.actor, round, 'decide', options.client, { categoryId: category.id, candidateIds: options.candidateIds, scores: ranking.filter((r) => options.candidateIds.includes(r.candidateId)).map((r) => r.score) });
+    return version;
   });
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { idParams, okResponse } from '../../../shared/contracts/common';
+import { idParams, versionedOk } from '../../../shared/contracts/common';
 import {
   approveBody,
   columnParams,
@@ -131,17 +131,17 @@ export const showcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; publicCach
     '/showcase/campaigns/:id/moderators',
     { schema: { tags, summary: '栏目审核单位 Moderator units of a column', params: idParams, response: responses({ 200: moderatorsView }) } },
     async (request) => {
-      const rows = await showcase.moderators(db, requireSession(request).actor, request.params.id);
-      return rows.map((r) => ({ unitId: r.id, unitName: r.short_name }));
+      const { units, version } = await showcase.moderators(db, requireSession(request).actor, request.params.id);
+      return { units: units.map((r) => ({ unitId: r.id, unitName: r.short_name })), version };
     },
   );
 
   app.put(
     '/showcase/campaigns/:id/moderators',
-    { schema: { tags, summary: '设置栏目审核单位 Set moderator units', params: idParams, body: moderatorsBody, response: responses({ 200: okResponse }) } },
+    { schema: { tags, summary: '设置栏目审核单位 Set moderator units', params: idParams, body: moderatorsBody, response: responses({ 200: versionedOk }) } },
     async (request) => {
-      await showcase.setModerators(db, { actor: requireSession(request).actor, campaignId: request.params.id, unitIds: request.body.unitIds, client: clientOf(request) });
-      return { ok: true as const };
+      const version = await showcase.setModerators(db, { actor: requireSession(request).actor, campaignId: request.params.id, ...request.body, client: clientOf(request) });
+      return { ok: true as const, version };
     },
   );
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { can, isSystemAdmin, scopeOf, type Actor } from '../../../shared/domain/access';
 import type { PublicationBody, PublicListQuery } from '../../../shared/contracts/showcase';
 import { searchQueryLiteral, searchVectorLiteral } from '../../../shared/domain/bigram-search';
@@ -216,7 +217,7 @@ async function loadManagedCampaign(db: DbOrTx, actor: Actor, campaignId: number)
   const campaign = await db
     .selectFrom('campaigns as c')
     .innerJoin('units as u', 'u.id', 'c.unit_id')
-    .select(['c.id', 'u.path'])
+    .select(['c.id', 'c.moderators_version', 'u.path'])
     .where('c.id', '=', campaignId)
     .executeTakeFirst();
   if (!campaign || !can(actor, 'units.view', campaign.path)) throw notFound();
@@ -225,12 +226,12 @@ async function loadManagedCampaign(db: DbOrTx, actor: Actor, campaignId: number)
 }
 
 export async function moderators(db: DbOrTx, actor: Actor, campaignId: number) {
-  await loadManagedCampaign(db, actor, campaignId);
-  return repo.moderatorsOf(db, campaignId);
+  const campaign = await loadManagedCampaign(db, actor, campaignId);
+  return { units: await repo.moderatorsOf(db, campaignId), version: campaign.moderators_version };
 }
 
 /** The units whose campaign managers also moderate the column: within the issuing unit's subtree. */
-export async function setModerators(db: Db, options: { actor: Actor; campaignId: number; unitIds: number[]; client: ClientInfo }) {
+export async function setModerators(db: Db, options: { actor: Actor; campaignId: number; unitIds: number[]; version: number; client: ClientInfo }) {
   const campaign = await loadManagedCampaign(db, options.actor, options.campaignId);
   const unitIds = [...new Set(options.unitIds)];
   const units = unitIds.length ? await db.selectFrom('units').select(['id', 'path']).where('id', 'in', unitIds).execute() : [];
@@ -240,7 +241,16 @@ export async function setModerators(db: Db, options: { actor: Actor; campaignId:
     if (!unit || !isInSubtree(unit.path, campaign.path)) errors.push({ field: `unitIds.${i}`, code: 'invalid_option' });
   });
   if (errors.length) throw invalidFields(errors);
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
+    // The list has its own version, apart from the campaign's (edited by others on another page).
+    const bumped = await trx
+      .updateTable('campaigns')
+      .set({ moderators_version: sql`moderators_version + 1` })
+      .where('id', '=', campaign.id)
+      .where('moderators_version', '=', options.version)
+      .returning('moderators_version')
+      .executeTakeFirst();
+    if (!bumped) throw staleVersion();
     await repo.replaceModerators(trx, campaign.id, unitIds, options.actor.userId || null);
     await insertAuditEntry(trx, {
       ...actorFields(options.actor),
@@ -251,6 +261,7 @@ export async function setModerators(db: Db, options: { actor: Actor; campaignId:
       ip: options.client.ip,
       details: { unitIds },
     });
+    return bumped.moderators_version;
   });
 }
 

@@ -28,7 +28,9 @@ import { clientOf, requireSession } from '../../plugins/auth';
 import { acceptUpload, contentDisposition } from '../files/service';
 import { storedFileView } from '../files/routes';
 import { diffSubmissions } from './diff';
-import { exportSummary, exportZip, filledFormDocument } from './exports';
+import { auditSummaryExport, exportSummary, exportZip, filledFormDocument, summaryExportQuery } from './exports';
+import { actorFields, insertAuditEntry } from '../audit/repository';
+import { requirePersonalDataExport } from '../personal-data-export/service';
 import * as repo from './repository';
 import * as submissions from './service';
 
@@ -82,6 +84,8 @@ export const submissionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
           documentNumber: d.task.document_number,
           issuerName: d.task.issuer_name,
           closed: d.closed,
+          reminderSettings: d.canCollect ? d.task.reminder_settings : null,
+          version: d.task.version,
         },
         formVersionId: d.task.form_version_id,
         form: d.form,
@@ -280,13 +284,25 @@ export const submissionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
 
   app.get(
     '/collection-tasks/:id/summary.xlsx',
-    { schema: { tags, summary: '导出汇总表 Export the 汇总表 (one row per item)', params: idParams } },
+    {
+      schema: {
+        tags,
+        summary: '导出汇总表（联系电话、邮箱、地址默认打码；personalData=full 需个人信息导出权限并再次验证身份，留痕）Export the 汇总表',
+        params: idParams,
+        querystring: summaryExportQuery,
+      },
+    },
     async (request, reply) => {
-      const { actor } = requireSession(request);
+      const { actor, sessionId } = requireSession(request);
       const task = await submissions.loadTask(db, request.params.id);
       await submissions.assertCanCollect(db, actor, task);
+      const full = request.query.personalData === 'full';
+      // Collectors always get their 汇总表; the contacts' numbers, e-mail and addresses in full only
+      // with the separate permission and a fresh password, like every bulk export of personal data.
+      if (full) await requirePersonalDataExport(db, { actor, sessionId, what: 'task.summary', client: clientOf(request) });
+      await auditSummaryExport(db, { actor, task, full, client: clientOf(request) });
       const stream = new PassThrough();
-      exportSummary(db, task, stream).catch((error) => stream.destroy(error as Error));
+      exportSummary(db, task, stream, { maskPersonalData: !full }).catch((error) => stream.destroy(error as Error));
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('Content-Disposition', contentDisposition(`汇总表-${task.title}.xlsx`))
@@ -301,7 +317,10 @@ export const submissionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
       const { actor } = requireSession(request);
       const task = await submissions.loadTask(db, request.params.id);
       await submissions.assertCanCollect(db, actor, task);
-      const { stream, totalBytes } = await exportZip(db, ctx.files, task);
+      const { stream, totalBytes, files, units } = await exportZip(db, ctx.files, task);
+      // The files are what units sent the collector, each downloadable by it one by one: the bundle
+      // is not gated, but recorded (their contents are not read, so nothing can be masked).
+      await insertAuditEntry(db, { ...actorFields(actor), unitId: task.issuer_unit_id, action: 'task.export_files', targetType: 'collection_task', targetId: task.id, ip: clientOf(request).ip, details: { files, units } });
       return reply
         .type('application/zip')
         // Stored (not recompressed) entries: the size is known in advance and the browser shows real progress.

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { idParams } from '../../../shared/contracts/common';
 import {
@@ -9,9 +10,10 @@ import {
   mailTemplateBody,
   mailTemplateView,
   reminderPreview,
-  reminderSettingsBody,
   reminderView,
   remindBody,
+  saveReminderSettingsBody,
+  savedReminderSettings,
   timelineView,
   type CompletionQuery,
 } from '../../../shared/contracts/supervision';
@@ -22,7 +24,7 @@ import { defaultMailTemplates } from '../../../shared/domain/mail-templates';
 import type { UnitType } from '../../../shared/domain/units';
 import { unitTypeLabels } from '../../../shared/i18n/messages';
 import type { AppContext } from '../../app-context';
-import { forbidden } from '../../errors';
+import { forbidden, staleVersion } from '../../errors';
 import { responses } from '../../http';
 import { clientOf, requireSession } from '../../plugins/auth';
 import { contentDisposition } from '../files/service';
@@ -167,16 +169,26 @@ export const supervisionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; complet
 
   app.put(
     '/collection-tasks/:id/reminder-settings',
-    { schema: { tags, summary: '自动提醒设置 Automatic reminder settings', params: idParams, body: reminderSettingsBody, response: responses({ 200: reminderSettingsBody }) } },
+    { schema: { tags, summary: '自动提醒设置 Automatic reminder settings', params: idParams, body: saveReminderSettingsBody, response: responses({ 200: savedReminderSettings }) } },
     async (request) => {
       const { actor } = requireSession(request);
       const task = await loadTask(db, request.params.id);
       await assertCanCollect(db, actor, task);
-      await db.transaction().execute(async (trx) => {
-        await trx.updateTable('collection_tasks').set({ reminder_settings: JSON.stringify(request.body) }).where('id', '=', task.id).execute();
-        await insertAuditEntry(trx, { ...actorFields(actor), unitId: task.issuer_unit_id, action: 'task.reminder_settings', targetType: 'collection_task', targetId: task.id, ip: clientOf(request).ip, details: request.body });
+      const { version, ...settings } = request.body;
+      // The task's version: the settings are part of the task (its deadline shares the version).
+      const saved = await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('collection_tasks')
+          .set({ reminder_settings: JSON.stringify(settings), version: sql`version + 1`, updated_at: new Date() })
+          .where('id', '=', task.id)
+          .where('version', '=', version)
+          .returning('version')
+          .executeTakeFirst();
+        if (!row) throw staleVersion();
+        await insertAuditEntry(trx, { ...actorFields(actor), unitId: task.issuer_unit_id, action: 'task.reminder_settings', targetType: 'collection_task', targetId: task.id, ip: clientOf(request).ip, details: settings });
+        return row;
       });
-      return request.body;
+      return { ...settings, version: saved.version };
     },
   );
 
@@ -187,10 +199,10 @@ export const supervisionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; complet
       const { actor } = requireSession(request);
       const unit = await loadVisibleUnit(db, actor, request.query.unitId);
       if (!can(actor, 'campaigns.manage', unit.path)) throw forbidden();
-      const custom = await db.selectFrom('mail_templates').select(['kind', 'subject', 'body']).where('unit_id', '=', unit.id).execute();
+      const custom = await db.selectFrom('mail_templates').select(['kind', 'subject', 'body', 'version']).where('unit_id', '=', unit.id).execute();
       return mailKinds.map((kind) => {
         const own = custom.find((c) => c.kind === kind);
-        return { kind, subject: own?.subject ?? defaultMailTemplates[kind].subject, body: own?.body ?? defaultMailTemplates[kind].body, custom: Boolean(own) };
+        return { kind, subject: own?.subject ?? defaultMailTemplates[kind].subject, body: own?.body ?? defaultMailTemplates[kind].body, custom: Boolean(own), version: own?.version ?? 0 };
       });
     },
   );
@@ -202,16 +214,30 @@ export const supervisionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; complet
       const { actor } = requireSession(request);
       const unit = await loadVisibleUnit(db, actor, request.body.unitId);
       if (!can(actor, 'campaigns.manage', unit.path)) throw forbidden();
-      const { subject, body } = request.body;
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('mail_templates')
-          .values({ unit_id: unit.id, kind: request.params.kind, subject, body, updated_by: actor.userId || null })
-          .onConflict((oc) => oc.columns(['unit_id', 'kind']).doUpdateSet({ subject, body, updated_by: actor.userId || null, updated_at: new Date() }))
-          .execute();
+      const { subject, body, version } = request.body;
+      const saved = await db.transaction().execute(async (trx) => {
+        // Version 0 creates the unit's own text: a row made meanwhile by someone else makes it stale.
+        const row =
+          version === 0
+            ? await trx
+                .insertInto('mail_templates')
+                .values({ unit_id: unit.id, kind: request.params.kind, subject, body, updated_by: actor.userId || null })
+                .onConflict((oc) => oc.columns(['unit_id', 'kind']).doNothing())
+                .returning('version')
+                .executeTakeFirst()
+            : await trx
+                .updateTable('mail_templates')
+                .set({ subject, body, updated_by: actor.userId || null, updated_at: new Date(), version: sql`version + 1` })
+                .where('unit_id', '=', unit.id)
+                .where('kind', '=', request.params.kind)
+                .where('version', '=', version)
+                .returning('version')
+                .executeTakeFirst();
+        if (!row) throw staleVersion();
         await insertAuditEntry(trx, { ...actorFields(actor), unitId: unit.id, action: 'mail_template.update', targetType: 'mail_template', targetId: request.params.kind, ip: clientOf(request).ip });
+        return row;
       });
-      return { kind: request.params.kind, subject, body, custom: true };
+      return { kind: request.params.kind, subject, body, custom: true, version: saved.version };
     },
   );
 };

@@ -9,6 +9,7 @@ import { ApiError, download, downloadWithProgress } from '../../api/client';
 import { fetchCollected, fetchTaskDetail, submissionKeys, submissionLinks, type CollectQuery } from '../../api/submissions';
 import type { CollectedSubmission, SubmissionStatus, TaskDetail } from '../../api/types';
 import { useLanguage } from '../../app/language';
+import { PersonalDataExportButton } from '../../components/personal-data-export-button';
 import { ForbiddenResult } from '../../components/status-pages';
 import { UnitPicker, type PickedUnit } from '../../components/unit-picker';
 import { formatDay } from '../../lib/dates';
@@ -73,6 +74,8 @@ function Collect({ detail }: { detail: TaskDetail }) {
             </Typography.Title>
             <Space wrap>
               <SummaryExport taskId={taskId} />
+              {/* With contacts' numbers, e-mail and addresses in full: the export permission and a fresh password. */}
+              <PersonalDataExportButton path={submissionLinks.fullSummaryPath(taskId)} fallbackName="summary.xlsx" label={t('collect.exportSummaryFull')} testId="export-summary-full" />
               <ZipExport taskId={taskId} />
               {detail.task.latePolicy === 'close' && (
                 <Button icon={<UnlockOutlined />} onClick={() => setExceptionOpen(true)} data-testid="exception-grant">
@@ -128,7 +131,7 @@ function CollectTab({ tab, detail }: { tab: CollectTabKey; detail: TaskDetail })
     case 'reminders':
       return <RemindersTab taskId={taskId} />;
     case 'auto':
-      return <ReminderSettingsTab taskId={taskId} />;
+      return <ReminderSettingsTab detail={detail} />;
     case 'recommend':
       return <RecommendTab detail={detail} />;
   }
@@ -295,7 +298,7 @@ function SubmissionsTab({ detail }: { detail: TaskDetail }) {
   );
 }
 
-/** 汇总表 .xlsx (one row per item), fetched so that a refusal shows the server's message. */
+/** 汇总表 .xlsx (one row per item; contacts' numbers, e-mail and addresses masked), fetched so that a refusal shows the server's message. */
 function SummaryExport({ taskId }: { taskId: number }) {
   const { t } = useTranslation();
   const reportError = useReportError();

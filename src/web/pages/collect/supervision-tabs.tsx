@@ -1,13 +1,13 @@
 import { ReloadOutlined, SaveOutlined } from '@ant-design/icons';
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Form, Input, Result, Select, Space, Spin, Switch, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, Form, Input, Result, Select, Space, Spin, Switch, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import type { TFunction } from 'i18next';
-import type { HTMLAttributes } from 'react';
+import { useState, type HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
-import { defaultReminderSettings } from '../../../shared/domain/completion';
 import { ApiError } from '../../api/client';
+import { submissionKeys } from '../../api/submissions';
 import { fetchReminders, fetchTimeline, saveReminderSettings, supervisionKeys } from '../../api/supervision';
-import type { ReminderSettings, ReminderView } from '../../api/types';
+import type { ReminderView, TaskDetail } from '../../api/types';
 import { useLanguage } from '../../app/language';
 import { BurnUpChart } from '../../components/burn-up-chart';
 import { formatDay } from '../../lib/dates';
@@ -122,23 +122,24 @@ interface SettingsValues {
   overdue: boolean;
 }
 
-/** What was saved for each task in this page session (the API does not return the settings yet). */
-const savedSettings = new Map<number, ReminderSettings>();
 const dayChoices = [1, 2, 3, 5, 7, 10, 14];
 
 /**
  * 自动提醒: the days before the deadline and the hour at which units that have not submitted are
- * reminded, and once more after the deadline. The task view does not carry the settings yet: the
- * defaults are shown, and after saving what was saved.
+ * reminded, and once more after the deadline. Saved with the task's version: a change made
+ * meanwhile by someone else is refused rather than overwritten.
  */
-export function ReminderSettingsTab({ taskId }: { taskId: number }) {
+export function ReminderSettingsTab({ detail }: { detail: TaskDetail }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
+  const queryClient = useQueryClient();
   const reportError = useReportError();
   const [form] = Form.useForm<SettingsValues>();
-  const saved = savedSettings.get(taskId);
-  const initial: SettingsValues = saved ?? defaultReminderSettings;
-  const enabled = Form.useWatch('enabled', form) ?? initial.enabled;
+  const taskId = detail.task.id;
+  // The version of what this form shows: advanced by each save, so saving twice needs no reload.
+  const [version, setVersion] = useState(detail.task.version);
+  const initial: SettingsValues | null = detail.task.reminderSettings;
+  const enabled = Form.useWatch('enabled', form) ?? initial?.enabled;
 
   const save = useMutation({
     mutationFn: (values: SettingsValues) =>
@@ -147,10 +148,12 @@ export function ReminderSettingsTab({ taskId }: { taskId: number }) {
         daysBefore: [...new Set(values.daysBefore)].sort((a, b) => b - a),
         time: values.time.trim(),
         overdue: values.overdue,
+        version,
       }),
-    onSuccess: (result) => {
-      savedSettings.set(taskId, result);
-      form.setFieldsValue(result);
+    onSuccess: ({ version: next, ...settings }) => {
+      setVersion(next);
+      form.setFieldsValue(settings);
+      void queryClient.invalidateQueries({ queryKey: submissionKeys.task(taskId) });
       void message.success(t('reminderSettings.saved'));
     },
     onError: (error) => reportError(error, form),
@@ -159,8 +162,7 @@ export function ReminderSettingsTab({ taskId }: { taskId: number }) {
   return (
     <Card size="small" title={t('reminderSettings.title')}>
       <Typography.Paragraph type="secondary">{t('reminderSettings.intro')}</Typography.Paragraph>
-      {!saved && <Alert type="info" showIcon style={{ marginBottom: 12 }} title={t('reminderSettings.defaultsShown')} />}
-      <Form<SettingsValues> form={form} layout="vertical" initialValues={initial} onFinish={(values) => save.mutate(values)} data-testid="reminder-settings-form" style={{ maxWidth: 560 }}>
+      <Form<SettingsValues> form={form} layout="vertical" initialValues={initial ?? undefined} onFinish={(values) => save.mutate(values)} data-testid="reminder-settings-form" style={{ maxWidth: 560 }}>
         <Form.Item name="enabled" label={t('reminderSettings.enabled')} valuePropName="checked">
           <Switch data-testid="reminder-settings-enabled" />
         </Form.Item>

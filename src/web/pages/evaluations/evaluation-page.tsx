@@ -144,7 +144,7 @@ function EligibilitySwitch({ round, candidate }: { round: RoundView; candidate: 
   const [note, setNote] = useState(candidate.eligibilityNote ?? '');
   const editable = round.stage === 'eligibility';
   const save = useMutation({
-    mutationFn: (body: { eligible: boolean; note: string }) => setEligibility(candidate.id, body),
+    mutationFn: (body: { eligible: boolean; note: string }) => setEligibility(candidate.id, { ...body, version: candidate.version }),
     onSuccess: () => {
       setNoteOpen(false);
       void queryClient.invalidateQueries({ queryKey: selectionKeys.round(round.id) });
@@ -208,7 +208,7 @@ function CandidateReviewersModal({ round, candidate, onClose }: { round: RoundVi
   const errorText = useErrorText();
   const [userIds, setUserIds] = useState<number[]>(candidate.reviewers.map((r) => r.userId));
   const save = useMutation({
-    mutationFn: () => setCandidateReviewers(candidate.id, userIds),
+    mutationFn: () => setCandidateReviewers(candidate.id, userIds, candidate.version),
     onSuccess: () => {
       void message.success(t('evaluation.candidateReviewersSaved'));
       void queryClient.invalidateQueries({ queryKey: selectionKeys.round(round.id) });

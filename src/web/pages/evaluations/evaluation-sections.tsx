@@ -67,7 +67,7 @@ export function ReviewersCard({ round }: { round: RoundView }) {
 
   const refresh = () => void queryClient.invalidateQueries({ queryKey: selectionKeys.round(round.id) });
   const save = useMutation({
-    mutationFn: () => setRoundReviewers(round.id, userIds),
+    mutationFn: () => setRoundReviewers(round.id, userIds, round.version),
     onSuccess: () => {
       void message.success(t('evaluation.reviewersSaved', { count: userIds.length }));
       refresh();
@@ -187,7 +187,7 @@ function CategoryResults({ round, category }: { round: RoundView; category: Cate
   const [chosen, setChosen] = useState<number[]>(() => category.ranking.filter((r) => r.selected).map((r) => r.candidateId));
   const deciding = round.stage === 'decision';
   const save = useMutation({
-    mutationFn: () => decide(round.id, category.categoryId, chosen),
+    mutationFn: () => decide(round.id, category.categoryId, chosen, round.version),
     onSuccess: () => {
       void message.success(t('evaluation.decisionSaved', { name: category.categoryName, count: chosen.length }));
       void queryClient.invalidateQueries({ queryKey: selectionKeys.results(round.id) });

@@ -82,7 +82,7 @@ function TemplateEditor({ unitId, unitName, template }: { unitId: number; unitNa
   const kind: MailKind = template.kind;
 
   const save = useMutation({
-    mutationFn: (values: TemplateValues) => saveMailTemplate(kind, { unitId, subject: values.subject.trim(), body: values.body.trim() }),
+    mutationFn: (values: TemplateValues) => saveMailTemplate(kind, { unitId, subject: values.subject.trim(), body: values.body.trim(), version: template.version }),
     onSuccess: (saved) => {
       queryClient.setQueryData<MailTemplateView[]>(supervisionKeys.mailTemplates(unitId), (list) => list?.map((m) => (m.kind === saved.kind ? saved : m)));
       void message.success(t('mailTemplates.saved', { kind: t(`mailTemplates.kinds.${kind}`) }));

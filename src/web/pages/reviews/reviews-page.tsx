@@ -96,6 +96,8 @@ function ScoreCard({ review }: { review: ReviewAssignment }) {
   const [scores, setScores] = useState<Record<number, number | null>>(() => Object.fromEntries(review.scores.map((s) => [s.criterionId, s.score])));
   const [comment, setComment] = useState(review.comment ?? '');
   const [declining, setDeclining] = useState(false);
+  // Advanced by each save: saving a draft and then submitting needs no reload in between.
+  const [version, setVersion] = useState(review.version);
   const [missing, setMissing] = useState(false);
   const locked = review.submitted || review.declined;
   const complete = review.criteria.every((c) => typeof scores[c.id] === 'number');
@@ -107,8 +109,10 @@ function ScoreCard({ review }: { review: ReviewAssignment }) {
         scores: review.criteria.filter((c) => typeof scores[c.id] === 'number').map((c) => ({ criterionId: c.id, score: scores[c.id]! })),
         comment: comment.trim(),
         submit,
+        version,
       }),
-    onSuccess: (_result, submit) => {
+    onSuccess: (result, submit) => {
+      setVersion(result.version);
       void message.success(submit ? t('reviews.submitted') : t('reviews.saved'));
       void queryClient.invalidateQueries({ queryKey: selectionKeys.myReviews });
     },
