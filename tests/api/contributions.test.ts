@@ -275,7 +275,8 @@ describe('moderation gates what the public sees', () => {
     expect((await sc.clients.nanjing.post(`/api/v1/contributions/${work!.id}/approve`, { version: work!.version })).statusCode).toBe(404);
     expect((await sc.clients.nanjing.get(`/api/v1/contributions/${work!.id}/file`)).statusCode).toBe(404);
     expect((await sc.clients.officeManager.get(`/api/v1/contribution-calls/${callId}/contributions`)).statusCode).toBe(404);
-    expect((await sc.clients.province.put(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`, { unitIds: [sc.s.office.id] })).statusCode).toBe(200);
+    const { version } = (await sc.clients.province.get(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`)).json();
+    expect((await sc.clients.province.put(`/api/v1/showcase/campaigns/${sc.campaignId}/moderators`, { unitIds: [sc.s.office.id], version })).statusCode).toBe(200);
     // The moderator unit finds the call among those it moderates, without managing it; a unit below finds none.
     expect((await sc.clients.officeManager.get('/api/v1/contribution-calls')).json()).toEqual([expect.objectContaining({ id: callId, manages: false })]);
     expect((await sc.clients.nanjing.get('/api/v1/contribution-calls')).json()).toEqual([]);

@@ -310,6 +310,8 @@ describe('the public column', () => {
       '/api/v1/public/showcase/photos/{fileId}': [`/api/v1/public/showcase/photos/${photoId}`],
       '/api/v1/public/showcase/signups/{code}': [`/api/v1/public/showcase/signups/${code}`],
       '/api/v1/public/showcase/{unitId}/{year}/articles': [`${column}/articles`],
+      // The column's calls for works (作品征集); the works themselves are checked in contributions.test.ts.
+      '/api/v1/public/showcase/{unitId}/{year}/contribution-calls': [`${column}/contribution-calls`],
       '/api/v1/public/showcase/articles/{id}': [`/api/v1/public/showcase/articles/${article.json().id as number}`],
     };
     // A new public route fails here until it is listed and checked.

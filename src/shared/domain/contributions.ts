@@ -1,4 +1,4 @@
-import { can, isSystemAdmin, type Actor } from './access';
+import { can, type Actor } from './access';
 
 /**
  * Public contributions (作品征集): what a call accepts, when it takes submissions, who moderates,
@@ -39,12 +39,11 @@ export function kindsAccepted(call: { accepts_video: boolean; accepts_photo: boo
 }
 
 /**
- * Who moderates works sent to a column: as for the column's publications, its moderator units'
- * campaign managers and system administrators, and campaign managers of the issuing unit or above
- * (no unit's own work is at stake: the works come from the public).
+ * Who moderates works sent to a column: its moderator units' campaign managers and the issuing
+ * unit's or those above (no unit's own work is at stake: the works come from the public). A system
+ * administrator does so within its subtree, like everything else it does (the access matrix).
  */
 export function mayModerateContribution(actor: Actor, columnUnitPath: string, moderatorUnitPaths: readonly string[]): boolean {
-  if (isSystemAdmin(actor)) return true;
   if (can(actor, 'campaigns.manage', columnUnitPath)) return true;
   return moderatorUnitPaths.some((path) => can(actor, 'campaigns.manage', path));
 }
