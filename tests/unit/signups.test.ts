@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../src/server/features/signups/rate-limit';
+import { RateLimiter } from '../../src/server/rate-limit';
 import { codeAlphabet, codePattern, isOrganiser, makeCode, normaliseCode, shownScale, signupOpen, statusForNewSignup, toPromote } from '../../src/shared/domain/signups';
 import { signupBody } from '../../src/shared/contracts/signups';
 

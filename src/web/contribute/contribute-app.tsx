@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { countWords } from '../../shared/domain/word-count';
 import { textsFor, type ContributeLanguage, type TextKey } from './texts';
+import { usePublicLoad, type Loaded } from '../lib/public-load';
 
 type T = (key: TextKey, params?: Record<string, string | number>) => string;
 type Kind = 'video' | 'photo' | 'letter';
@@ -41,20 +42,9 @@ export function parseRoute(pathname: string, search: string): ContributeRoute {
   return { kind: 'unknown' };
 }
 
-type Loaded<R> = { state: 'loading' } | { state: 'error'; status: number } | { state: 'ready'; data: R };
-
+/** A public answer (paths below /api/v1/public). */
 function useLoad<R>(path: string, language: ContributeLanguage): Loaded<R> {
-  const [result, setResult] = useState<{ path: string; value: Loaded<R> } | null>(null);
-  useEffect(() => {
-    const controller = new AbortController();
-    fetch(`/api/v1/public${path}`, { headers: { Accept: 'application/json', 'Accept-Language': language }, signal: controller.signal, credentials: 'omit' })
-      .then(async (response) => setResult({ path, value: response.ok ? { state: 'ready', data: (await response.json()) as R } : { state: 'error', status: response.status } }))
-      .catch(() => {
-        if (!controller.signal.aborted) setResult({ path, value: { state: 'error', status: 0 } });
-      });
-    return () => controller.abort();
-  }, [path, language]);
-  return result?.path === path ? result.value : { state: 'loading' };
+  return usePublicLoad<R>(`/api/v1/public${path}`, language);
 }
 
 function State({ t, loaded }: { t: T; loaded: Loaded<unknown> }): ReactNode {

@@ -6,6 +6,7 @@ import { codePattern, normaliseCode } from '../../shared/domain/signups';
 import { activityFormats } from '../../shared/domain/activity-format';
 import { unitTypes } from '../../shared/domain/units';
 import { textsFor, type ShowcaseLanguage, type TextKey } from './texts';
+import { usePublicLoad, type Loaded } from '../lib/public-load';
 
 type T = (key: TextKey, params?: Record<string, string | number>) => string;
 
@@ -25,48 +26,9 @@ export function parseRoute(pathname: string): ShowcaseRoute {
   return { kind: 'unknown' };
 }
 
-class LoadError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** GET from the public API; the browser's HTTP cache revalidates with the ETag (304). */
-async function load<R>(path: string, language: ShowcaseLanguage, signal: AbortSignal): Promise<R> {
-  let response: Response;
-  try {
-    response = await fetch(`/api/v1/public/showcase${path}`, { headers: { Accept: 'application/json', 'Accept-Language': language }, signal, credentials: 'omit' });
-  } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new LoadError(0, '');
-  }
-  if (!response.ok) {
-    const problem = (await response.json().catch(() => null)) as { detail?: string; errors?: { message: string }[] } | null;
-    throw new LoadError(response.status, problem?.errors?.map((e) => e.message).join('；') ?? problem?.detail ?? '');
-  }
-  return (await response.json()) as R;
-}
-
-type Loaded<R> = { state: 'loading' } | { state: 'error'; status: number; message: string } | { state: 'ready'; data: R };
-
+/** A public column answer (paths below /api/v1/public/showcase). */
 function useLoad<R>(path: string | null, language: ShowcaseLanguage): Loaded<R> {
-  const [result, setResult] = useState<{ path: string | null; value: Loaded<R> }>({ path: null, value: { state: 'loading' } });
-  useEffect(() => {
-    if (path === null) return;
-    const controller = new AbortController();
-    load<R>(path, language, controller.signal)
-      .then((data) => setResult({ path, value: { state: 'ready', data } }))
-      .catch((error: unknown) => {
-        if (controller.signal.aborted) return;
-        const status = error instanceof LoadError ? error.status : 0;
-        setResult({ path, value: { state: 'error', status, message: error instanceof LoadError ? error.message : '' } });
-      });
-    return () => controller.abort();
-  }, [path, language]);
-  return result.path === path ? result.value : { state: 'loading' };
+  return usePublicLoad<R>(path === null ? null : `/api/v1/public/showcase${path}`, language);
 }
 
 /** Follows a link inside the column without reloading the page (the address stays shareable). */

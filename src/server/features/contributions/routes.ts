@@ -28,7 +28,7 @@ import { responses } from '../../http';
 import { clientOf, requireSession } from '../../plugins/auth';
 import { fieldErrorFromIssue } from '../../plugins/errors';
 import { contentDisposition } from '../files/service';
-import { RateLimiter } from '../signups/rate-limit';
+import { enforceRateLimit, RateLimiter } from '../../rate-limit';
 import { photoVariant, srcsets, variantContentType, variantFormats, variantWidths, type VariantWidth } from '../showcase/photo-variants';
 import { findColumn } from '../showcase/repository';
 import type { CallRow, StatusCounts } from './repository';
@@ -191,12 +191,7 @@ const publicContributionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
   const { db } = ctx;
   const tags = ['contributions-public'];
   const submitLimit = new RateLimiter(contributionLimits.submit, contributionLimits.windowMs);
-  const limit = (request: FastifyRequest, reply: FastifyReply) => {
-    const retryAfter = submitLimit.hit(request.ip);
-    if (retryAfter === null) return;
-    reply.header('Retry-After', String(retryAfter));
-    throw new AppError('rate_limited', 429);
-  };
+  const limit = (request: FastifyRequest, reply: FastifyReply) => enforceRateLimit(submitLimit, request, reply);
 
   app.get(
     '/public/showcase/:unitId/:year/contribution-calls',

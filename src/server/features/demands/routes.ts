@@ -1,4 +1,3 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParams, okResponse } from '../../../shared/contracts/common';
 import {
@@ -29,10 +28,9 @@ import {
 } from '../../../shared/contracts/demands';
 import { mayHandleDemand } from '../../../shared/domain/demands';
 import type { AppContext } from '../../app-context';
-import { AppError } from '../../errors';
 import { responses } from '../../http';
 import { clientOf, requireSession } from '../../plugins/auth';
-import { RateLimiter } from '../signups/rate-limit';
+import { enforceRateLimit, RateLimiter } from '../../rate-limit';
 import { presentContact, presentListItem } from './presenter';
 import * as repo from './repository';
 import * as demands from './service';
@@ -159,12 +157,6 @@ const publicDemandRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     lookup: new RateLimiter(demandLimits.lookup, demandLimits.windowMs),
     rate: new RateLimiter(demandLimits.rate, demandLimits.windowMs),
   };
-  const limit = (limiter: RateLimiter, request: FastifyRequest, reply: FastifyReply) => {
-    const retryAfter = limiter.hit(request.ip);
-    if (retryAfter === null) return;
-    reply.header('Retry-After', String(retryAfter));
-    throw new AppError('rate_limited', 429);
-  };
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('Cache-Control', 'no-store');
     return payload;
@@ -186,7 +178,7 @@ const publicDemandRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     '/public/demands',
     { schema: { tags, summary: '提交诉求（公开）Submit a demand', body: demandBody, response: responses({ 201: demandReceipt }) } },
     async (request, reply) => {
-      limit(limits.submit, request, reply);
+      enforceRateLimit(limits.submit, request, reply);
       return reply.status(201).send(await demands.submit(db, { input: request.body, ip: request.ip, publicUrl }));
     },
   );
@@ -195,7 +187,7 @@ const publicDemandRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     '/public/demands/:code',
     { schema: { tags, summary: '诉求进度（凭查询码）A demand by its lookup code', params: lookupParams, response: responses({ 200: publicDemandView }) } },
     async (request, reply) => {
-      limit(limits.lookup, request, reply);
+      enforceRateLimit(limits.lookup, request, reply);
       return demands.publicView(db, request.params.code);
     },
   );
@@ -204,7 +196,7 @@ const publicDemandRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     '/public/demands/:code/rating',
     { schema: { tags, summary: '评价（凭查询码，一次）Rate the answer once', params: lookupParams, body: ratingBody, response: responses({ 200: publicDemandView }) } },
     async (request, reply) => {
-      limit(limits.rate, request, reply);
+      enforceRateLimit(limits.rate, request, reply);
       return demands.rate(db, { code: request.params.code, score: request.body.score, comment: request.body.comment, ip: request.ip });
     },
   );

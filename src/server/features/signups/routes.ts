@@ -1,14 +1,12 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParams, okResponse } from '../../../shared/contracts/common';
 import { activitySignupsView, checkInBody, checkInView, codeParams, publicSignupView, signupBody, signupListQuery, signupSettingsBody } from '../../../shared/contracts/signups';
 import { maskName, maskPhone } from '../../../shared/domain/masking';
 import { signupOpen } from '../../../shared/domain/signups';
 import type { AppContext } from '../../app-context';
-import { AppError } from '../../errors';
 import { responses } from '../../http';
 import { clientOf, requireSession } from '../../plugins/auth';
-import { RateLimiter } from './rate-limit';
+import { enforceRateLimit, RateLimiter } from '../../rate-limit';
 import * as signups from './service';
 
 /** Per client address: sign-ups and cancellations per 10 minutes, and code look-ups (against guessing). */
@@ -86,13 +84,6 @@ const publicSignupRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     cancel: new RateLimiter(signupLimits.cancel, signupLimits.windowMs),
     lookup: new RateLimiter(signupLimits.lookup, signupLimits.windowMs),
   };
-  /** Counts the request against `limiter`; beyond it, 429 (problem+json rate_limited) with Retry-After. */
-  const limit = (limiter: RateLimiter, request: FastifyRequest, reply: FastifyReply) => {
-    const retryAfter = limiter.hit(request.ip);
-    if (retryAfter === null) return;
-    reply.header('Retry-After', String(retryAfter));
-    throw new AppError('rate_limited', 429);
-  };
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('Cache-Control', 'no-store');
     return payload;
@@ -102,7 +93,7 @@ const publicSignupRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     '/public/showcase/activities/:id/signups',
     { schema: { tags, summary: '报名（公开）Sign up', params: idParams, body: signupBody, response: responses({ 200: publicSignupView, 201: publicSignupView }) } },
     async (request, reply) => {
-      limit(limits.create, request, reply);
+      enforceRateLimit(limits.create, request, reply);
       const { created, view } = await signups.signUp(db, { activityId: request.params.id, input: request.body, ip: request.ip });
       return reply.status(created ? 201 : 200).send(view);
     },
@@ -112,7 +103,7 @@ const publicSignupRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     '/public/showcase/signups/:code',
     { schema: { tags, summary: '我的报名（公开，凭报名码）A sign-up by its code', params: codeParams, response: responses({ 200: publicSignupView }) } },
     async (request, reply) => {
-      limit(limits.lookup, request, reply);
+      enforceRateLimit(limits.lookup, request, reply);
       return signups.byCode(db, request.params.code);
     },
   );
@@ -121,7 +112,7 @@ const publicSignupRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     '/public/showcase/signups/:code/cancel',
     { schema: { tags, summary: '取消报名（公开，凭报名码）Cancel a sign-up', params: codeParams, response: responses({ 200: publicSignupView }) } },
     async (request, reply) => {
-      limit(limits.cancel, request, reply);
+      enforceRateLimit(limits.cancel, request, reply);
       return signups.cancel(db, { code: request.params.code, ip: request.ip });
     },
   );

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParams, okResponse } from '../../../shared/contracts/common';
 import {
@@ -17,11 +17,10 @@ import { contactConsentText, respondentUnitTypes } from '../../../shared/forms/s
 import type { AppContext } from '../../app-context';
 import { surveyReportDocx } from '../../documents/survey-report-docx';
 import { surveyWorkbook } from '../../documents/survey-xlsx';
-import { AppError } from '../../errors';
 import { responses } from '../../http';
 import { clientOf, requireSession } from '../../plugins/auth';
 import { contentDisposition } from '../files/service';
-import { RateLimiter } from '../signups/rate-limit';
+import { enforceRateLimit, RateLimiter } from '../../rate-limit';
 import { regionName, regionsUnder } from './regions';
 import * as surveys from './service';
 
@@ -154,19 +153,13 @@ const publicSurveyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   const { db } = ctx;
   const tags = ['surveys-public'];
   const limits = { respond: new RateLimiter(surveyLimits.respond, surveyLimits.windowMs), view: new RateLimiter(surveyLimits.view, surveyLimits.windowMs) };
-  const limit = (limiter: RateLimiter, request: FastifyRequest, reply: FastifyReply) => {
-    const retryAfter = limiter.hit(request.ip);
-    if (retryAfter === null) return;
-    reply.header('Retry-After', String(retryAfter));
-    throw new AppError('rate_limited', 429);
-  };
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('Cache-Control', 'no-store');
     return payload;
   });
 
   app.get('/public/surveys/:token', { schema: { tags, summary: '问卷（公开）A survey to answer', params: tokenParams, response: responses({ 200: publicSurveyView }) } }, async (request, reply) => {
-    limit(limits.view, request, reply);
+    enforceRateLimit(limits.view, request, reply);
     const s = await surveys.findPublic(db, request.params.token);
     return {
       title: s.title,
@@ -186,7 +179,7 @@ const publicSurveyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     '/public/surveys/:token/responses',
     { schema: { tags, summary: '提交答卷（公开，每台设备一份；重试不重复）Answer a survey', params: tokenParams, body: surveyResponseBody, response: responses({ 200: surveyReceiptView, 201: surveyReceiptView }) } },
     async (request, reply) => {
-      limit(limits.respond, request, reply);
+      enforceRateLimit(limits.respond, request, reply);
       const { created, row } = await surveys.respond(db, { token: request.params.token, input: request.body });
       return reply.status(created ? 201 : 200).send({ receipt: surveys.receiptOf(row.response_key), submittedAt: row.created_at.toISOString() });
     },

@@ -1,7 +1,11 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from './errors';
+
 /**
- * A fixed-window counter per key (the client's address) kept in memory: enough to stop one client
- * from filling an activity's places or guessing codes; a restart forgets it. Several processes
- * behind one proxy would each count separately.
+ * A fixed-window counter per key (the client's address) kept in memory, for the public forms
+ * (sign-ups, surveys, contributions, demands): enough to stop one client from filling an
+ * activity's places or guessing codes; a restart forgets it. Several processes behind one proxy
+ * would each count separately.
  */
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
@@ -28,4 +32,12 @@ export class RateLimiter {
   private sweep(now: number) {
     for (const [key, value] of this.windows) if (now - value.start >= this.windowMs) this.windows.delete(key);
   }
+}
+
+/** Counts the request against `limiter`; beyond it, 429 (problem+json rate_limited) with Retry-After. */
+export function enforceRateLimit(limiter: RateLimiter, request: FastifyRequest, reply: FastifyReply): void {
+  const retryAfter = limiter.hit(request.ip);
+  if (retryAfter === null) return;
+  reply.header('Retry-After', String(retryAfter));
+  throw new AppError('rate_limited', 429);
 }
