@@ -3,6 +3,8 @@ import { benchDocuments } from './documents';
 import { benchHttp } from './http';
 import { appendToPerformanceDoc, table } from './report';
 import { benchSupervision } from './supervision';
+import { FieldCipher, parseFieldKeys } from '../src/server/crypto/field-encryption';
+import { installFieldCipher } from '../src/server/crypto/personal-data';
 
 /**
  * `npm run bench [-- --quick] [--items N] [--scale S] [--c64] [--http-only] [--postgres-only] [--bundles-only]`: runs the benchmarks and
@@ -11,6 +13,11 @@ import { benchSupervision } from './supervision';
  * BENCH_DATABASE_URL names a server (the bench creates and drops its own databases there;
  * bench/with-postgres.sh starts a throwaway one).
  */
+// Personal data is sealed at rest (decision 012): the generator seals with this key and the
+// servers it starts inherit it.
+process.env.HUIJU_FIELD_KEYS ??= `bench1:${Buffer.alloc(32, 9).toString('base64')}`;
+installFieldCipher(new FieldCipher(parseFieldKeys(process.env.HUIJU_FIELD_KEYS)));
+
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const option = (name: string) => {
