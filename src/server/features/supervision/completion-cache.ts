@@ -27,12 +27,19 @@ export class CompletionRowsCache<T> {
     this.reads++;
     const rows = read();
     if (this.ttlMs > 0) {
-      const fresh = { generation: this.generation, expires: this.now() + this.ttlMs, rows };
+      // Shared while the read runs, then for `ttlMs` after it ends: a read slower than `ttlMs`
+      // under load must not make every request start another.
+      const fresh = { generation: this.generation, expires: Number.POSITIVE_INFINITY, rows };
       this.entries.set(taskId, fresh);
-      // A failed read is not kept: the next request tries again.
-      rows.catch(() => {
-        if (this.entries.get(taskId) === fresh) this.entries.delete(taskId);
-      });
+      rows.then(
+        () => {
+          fresh.expires = this.now() + this.ttlMs;
+        },
+        // A failed read is not kept: the next request tries again.
+        () => {
+          if (this.entries.get(taskId) === fresh) this.entries.delete(taskId);
+        },
+      );
     }
     return rows;
   }

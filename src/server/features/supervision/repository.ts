@@ -18,7 +18,6 @@ export interface CompletionRow {
   submitted_at: Date | null;
   first_submitted_at: Date | null;
   late_hours: number;
-  contact_email: string | null;
   last_reminded_at: Date | null;
 }
 
@@ -36,7 +35,7 @@ export async function completionRows(db: DbOrTx, taskId: number): Promise<Comple
     select t.id as task_id, r.unit_id, n.issuer_unit_id as parent_unit_id, u.short_name, u.type, u.region_code,
            t.deadline, r.read_at, r.acknowledged_at, r.forwarded_at,
            s.id as submission_id, s.status as submission_status, s.submitted_at, s.first_submitted_at,
-           coalesce(s.late_hours, 0) as late_hours, u.contact_email,
+           coalesce(s.late_hours, 0) as late_hours,
            (select max(m.sent_at) from reminders m where m.task_id = t.id and m.unit_id = r.unit_id) as last_reminded_at
     from tree
     join collection_tasks t on t.id = tree.id
@@ -46,7 +45,8 @@ export async function completionRows(db: DbOrTx, taskId: number): Promise<Comple
     left join submissions s on s.task_id = t.id and s.unit_id = r.unit_id
     where t.assignee_unit_ids is null or r.unit_id = any(t.assignee_unit_ids)
     order by u.depth, u.sort_key`.execute(db);
-  return result.rows.map((r) => openRow('units', r));
+  // No personal data here: the completion view shows none, so nothing needs unsealing.
+  return result.rows;
 }
 
 /** Tasks whose automatic reminders may be due: issued, enabled, deadline within the window. */
