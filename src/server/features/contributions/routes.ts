@@ -29,7 +29,7 @@ import { clientOf, requireSession } from '../../plugins/auth';
 import { fieldErrorFromIssue } from '../../plugins/errors';
 import { contentDisposition } from '../files/service';
 import { enforceRateLimit, RateLimiter } from '../../rate-limit';
-import { photoVariant, srcsets, variantContentType, variantFormats, variantWidths, type VariantWidth } from '../showcase/photo-variants';
+import { photoVariant, photoVariantQuery, srcsets, variantContentType, variantWidths, type VariantWidth } from '../showcase/photo-variants';
 import { findColumn } from '../showcase/repository';
 import type { CallRow, StatusCounts } from './repository';
 import * as contributions from './service';
@@ -259,14 +259,7 @@ const publicContributionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
         tags,
         summary: '作品照片或视频（公开，仅已通过；照片只给无 EXIF/GPS 的缩放副本，w 与 format 选取；视频支持 Range）A work’s photo (resized copies only) or video',
         params: idParams,
-        querystring: z.object({
-          w: z.coerce
-            .number()
-            .int()
-            .refine((w): w is VariantWidth => (variantWidths as readonly number[]).includes(w), { params: { code: 'invalid_option' } })
-            .optional(),
-          format: z.enum(variantFormats).default('jpeg'),
-        }),
+        querystring: photoVariantQuery,
       },
     },
     async (request, reply) => {

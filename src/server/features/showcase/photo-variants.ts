@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { buffer } from 'node:stream/consumers';
 import sharp from 'sharp';
 import type { LocalFileStore } from '../../storage/file-store';
@@ -47,3 +48,13 @@ export function srcsets(url: string): Record<VariantFormat, string> {
   const of = (format: VariantFormat) => variantWidths.map((w) => `${url}?w=${w}&format=${format} ${w}w`).join(', ');
   return { jpeg: of('jpeg'), webp: of('webp') };
 }
+
+/** `?w=&format=` of a public photo: one of the prepared widths, JPEG or WebP (the original when `w` is absent). */
+export const photoVariantQuery = z.object({
+  w: z.coerce
+    .number()
+    .int()
+    .refine((w): w is VariantWidth => (variantWidths as readonly number[]).includes(w), { params: { code: 'invalid_option' } })
+    .optional(),
+  format: z.enum(variantFormats).default('jpeg'),
+});

@@ -29,7 +29,7 @@ import { responses } from '../../http';
 import { clientOf, requireSession } from '../../plugins/auth';
 import { presentCard, presentColumn, presentPublicActivity, presentPublication } from './presenter';
 import type { PublicAnswerCache } from './public-cache';
-import { photoVariant, variantContentType, variantFormats, variantWidths, type VariantWidth } from './photo-variants';
+import { photoVariant, photoVariantQuery, variantContentType, type VariantWidth } from './photo-variants';
 import * as repo from './repository';
 import * as showcase from './service';
 
@@ -232,14 +232,7 @@ const publicShowcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; publicCache
         tags,
         summary: '活动照片（公开，仅已发布；w 与 format 取缩略图，无 EXIF/GPS）A photo of a published activity, or a resized copy',
         params: z.object({ fileId: z.uuid() }),
-        querystring: z.object({
-          w: z.coerce
-            .number()
-            .int()
-            .refine((w): w is VariantWidth => (variantWidths as readonly number[]).includes(w), { params: { code: 'invalid_option' } })
-            .optional(),
-          format: z.enum(variantFormats).default('jpeg'),
-        }),
+        querystring: photoVariantQuery,
       },
     },
     async (request, reply) => {
