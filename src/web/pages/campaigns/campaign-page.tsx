@@ -13,6 +13,7 @@ import { baseDetail, useErrorText, useReportError } from '../../lib/errors';
 import { ActivityDrawer } from './activity-drawer';
 import { ActivityStatusSelect, ActivityStatusTag } from './activity-status';
 import { CampaignStructureFields, checkPhaseFields, structureBody, structureOf, type CampaignStructureValues } from './campaign-form';
+import { replaceQueryData } from '../../lib/query-data';
 
 /** 年度活动: the plan (theme, modules, phases, target groups, key dates) and its activities. */
 export default function CampaignPage() {
@@ -42,9 +43,9 @@ function CampaignDetail({ campaign }: { campaign: CampaignView }) {
 
   const save = useMutation({
     mutationFn: (values: CampaignStructureValues) => api.put<CampaignView>(`/campaigns/${campaign.id}`, { version: campaign.version, ...structureBody(values) }),
-    onSuccess: (updated) => {
+    onSuccess: async (updated) => {
       void message.success(t('campaigns.saved'));
-      queryClient.setQueryData(campaignKeys.detail(updated.id), updated);
+      await replaceQueryData(queryClient, campaignKeys.detail(updated.id), updated);
       void queryClient.invalidateQueries({ queryKey: campaignKeys.all, predicate: (q) => q.queryKey[1] === 'list' || q.queryKey[1] === 'activities' });
     },
     onError: (error) => {

@@ -15,6 +15,7 @@ import { formatDateTime } from '../../lib/labels';
 import { validationText } from '../../lib/validation';
 import { RevisionsDrawer } from '../tasks/revisions-drawer';
 import { SubmissionStatusTag } from '../tasks/submission-labels';
+import { replaceQueryData } from '../../lib/query-data';
 
 type Action = 'return' | 'accept';
 
@@ -59,8 +60,8 @@ function ReviewContent({ detail, submission, onChanged, onReload }: { detail: Ta
       }
       return api.post<SubmissionView>(`/submissions/${s.id}/accept`, { version: s.version, ...(comment.trim() ? { comment: comment.trim() } : {}) });
     },
-    onSuccess: (view, chosen) => {
-      queryClient.setQueryData(submissionKeys.submission(view.id), view);
+    onSuccess: async (view, chosen) => {
+      await replaceQueryData(queryClient, submissionKeys.submission(view.id), view);
       void message.success(chosen === 'return' ? t('collect.returned', { unit: view.unitName }) : t('collect.accepted', { unit: view.unitName }));
       setReturning(false);
       onChanged();

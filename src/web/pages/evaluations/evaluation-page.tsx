@@ -11,6 +11,7 @@ import type { RoundCandidate, RoundStage, RoundView } from '../../api/types';
 import { useErrorText, useReportError } from '../../lib/errors';
 import { useRequiredSession } from '../../session/session';
 import { AnnouncedCard, PublicityCard, ResultsCard, ReviewersCard } from './evaluation-sections';
+import { replaceQueryData } from '../../lib/query-data';
 
 export const stageIndex = (stage: RoundStage) => evaluationStages.indexOf(stage);
 
@@ -66,8 +67,8 @@ function StageBar({ round }: { round: RoundView }) {
   const next = nextStage(round.stage);
   const advance = useMutation({
     mutationFn: (to: RoundStage) => advanceStage(round.id, to),
-    onSuccess: (updated) => {
-      queryClient.setQueryData(selectionKeys.round(round.id), updated);
+    onSuccess: async (updated) => {
+      await replaceQueryData(queryClient, selectionKeys.round(round.id), updated);
       void queryClient.invalidateQueries({ queryKey: selectionKeys.results(round.id) });
       void message.success(t('evaluation.stageChanged', { stage: t(`evaluation.stages.${updated.stage}`) }));
     },

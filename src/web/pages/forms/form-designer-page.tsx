@@ -27,6 +27,7 @@ import { toFillValues, type FillValues } from '../../components/submission-form/
 import { useErrorText, useReportError } from '../../lib/errors';
 import { useDebounced } from '../../lib/use-debounced';
 import { cleanDefinition, keysIn, newField, withKind, type DesignerField } from './designer-defaults';
+import { replaceQueryData } from '../../lib/query-data';
 
 type NamePath = (string | number)[];
 
@@ -76,9 +77,9 @@ function Designer({ view, onReload }: { view: FormView; onReload: () => Promise<
   const save = useMutation({
     mutationFn: (body: { definition: FormDefinition; name: string }) =>
       api.post<FormView>(`/forms/${view.id}/versions`, { definition: body.definition, basedOnVersion: basedOn, ...(body.name !== view.name ? { name: body.name } : {}) }),
-    onSuccess: (next) => {
+    onSuccess: async (next) => {
       setBasedOn(next.latest.version);
-      queryClient.setQueryData(formKeys.detail(next.id), next);
+      await replaceQueryData(queryClient, formKeys.detail(next.id), next);
       void queryClient.invalidateQueries({ queryKey: formKeys.all, predicate: (q) => q.queryKey[1] === 'list' });
       void message.success(t('forms.savedVersion', { version: next.latest.version }));
     },
