@@ -25,6 +25,7 @@ import {
   type ServerProcess,
 } from '../support/fault-harness';
 import { issueJiangsuNotice, jiangsuItem } from '../support/jiangsu-scenario';
+import { PrivateCluster, privatePostgresWanted } from '../support/pg-cluster';
 import { installTestFieldKeys, testFieldKeys } from '../support/template';
 
 // The data the harness writes itself (accounts) is sealed with the key the servers it starts are given.
@@ -289,47 +290,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('fault harness on a PostgreSQL s
 });
 
 
-const pgBin = '/usr/lib/postgresql/15/bin';
-const postgresWanted = fs.existsSync(`${pgBin}/postgres`) && (process.env.HUIJU_REQUIRE_POSTGRES === '1' || !!process.env.TEST_DATABASE_URL);
-
-/** A private PostgreSQL 15 cluster this test may stop with `-m immediate` (postgres runs as huiju-pg under root). */
-class PrivateCluster {
-  readonly dir = fs.mkdtempSync('/tmp/huiju-faults-pg-');
-  readonly runAs = process.getuid?.() === 0 ? ['runuser', '-u', 'huiju-pg', '--'] : [];
-  constructor(readonly port: number) {
-    fs.chmodSync(this.dir, 0o755);
-    if (this.runAs.length > 0) {
-      if (spawnSync('id', ['huiju-pg']).status !== 0) spawnSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', 'huiju-pg']);
-      spawnSync('chown', ['huiju-pg', this.dir]);
-    }
-    this.run(`${pgBin}/initdb`, ['-D', `${this.dir}/data`, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
-    this.start();
-  }
-  private run(command: string, args: string[]) {
-    const [bin, ...rest] = this.runAs.length > 0 ? [...this.runAs, command, ...args] : [command, ...args];
-    const result = spawnSync(bin!, rest, { encoding: 'utf8', timeout: 60_000 });
-    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')}: ${result.stdout}${result.stderr}`);
-  }
-  get url() {
-    return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
-  }
-  start() {
-    this.run(`${pgBin}/pg_ctl`, ['-D', `${this.dir}/data`, '-l', `${this.dir}/server.log`, '-w', '-t', '60', '-o', `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1`, 'start']);
-  }
-  stopImmediately() {
-    this.run(`${pgBin}/pg_ctl`, ['-D', `${this.dir}/data`, '-m', 'immediate', 'stop']);
-  }
-  remove() {
-    try {
-      this.stopImmediately();
-    } catch {
-      // already stopped
-    }
-    fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-describe.skipIf(!postgresWanted)('fault harness: PostgreSQL stopped with -m immediate under load', () => {
+describe.skipIf(!privatePostgresWanted)('fault harness: PostgreSQL stopped with -m immediate under load', () => {
   it('answers 503 problem+json with Retry-After while the database is down and recovers without a restart', async () => {
     const cluster = new PrivateCluster(await freePort());
     const dataDir = tempDir();

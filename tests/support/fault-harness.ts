@@ -23,10 +23,10 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
  * Starts the real server (`huiju serve` on a free port). A PGlite data directory whose previous
  * owner was killed keeps its lock until it goes stale (15 s): start-up is retried meanwhile.
  */
-export async function startServer(env: Record<string, string>, timeoutMs = 40_000): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string>, timeoutMs = 40_000, port = 0): Promise<ServerProcess> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const proc = spawn(process.execPath, [huijuBin, 'serve', '--host', '127.0.0.1', '--port', '0'], {
+    const proc = spawn(process.execPath, [huijuBin, 'serve', '--host', '127.0.0.1', '--port', String(port)], {
       env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '', HUIJU_ADMIN_PASSWORD: 'Fault@Huiju2026', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -69,9 +69,22 @@ export interface HttpAnswer {
 
 /** A signed-in client over real HTTP, shaped like the inject() `Client` the scenario helpers take. */
 export class HttpClient {
-  cookie = '';
+  /** The cookies the server set (the session, and any other it sends), as a browser keeps them. */
+  private readonly jar = new Map<string, string>();
   csrfToken = '';
   constructor(public base: string) {}
+
+  get cookie(): string {
+    return [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  private keepCookies(response: Response) {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair!.indexOf('=');
+      this.jar.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+  }
 
   async request(method: string, url: string, options: { body?: unknown; raw?: Buffer; contentType?: string; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
@@ -86,6 +99,7 @@ export class HttpClient {
       headers['content-type'] = 'application/json';
     }
     const response = await fetch(`${this.base}${url}`, { method, headers, body: body as RequestInit['body'], signal: AbortSignal.timeout(20_000) });
+    this.keepCookies(response);
     const text = await response.text();
     return { statusCode: response.status, body: text, headers: response.headers, json: () => JSON.parse(text) };
   }
@@ -103,7 +117,7 @@ export class HttpClient {
     });
     const text = await response.text();
     if (response.status !== 200) throw new Error(`sign-in of ${username}: ${response.status} ${text}`);
-    this.cookie = response.headers.getSetCookie()[0]!.split(';')[0]!;
+    this.keepCookies(response);
     this.csrfToken = (JSON.parse(text) as { csrfToken: string }).csrfToken;
     return this;
   }
