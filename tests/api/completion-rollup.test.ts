@@ -163,10 +163,13 @@ describe('completion rollup (issue 8, W3)', () => {
     }
   });
 
-  it('works out statuses per request from shared rows, so a deadline passing shows at once without a new read', async () => {
+  it('rolls shared rows up once until a deadline among them passes, which then shows at once without a new read', async () => {
     const cache = new CompletionRowsCache<CompletionRow[]>(60_000);
     const now = await supervision.completion(t.db, manager, taskId, new Date(), cache);
+    const again = await supervision.completion(t.db, manager, taskId, new Date(), cache);
+    expect(again.entries).toBe(now.entries);
     const afterDeadline = await supervision.completion(t.db, manager, taskId, new Date('2027-05-13T00:00:00+08:00'), cache);
+    expect(afterDeadline.entries).not.toBe(now.entries);
     expect(cache.reads).toBe(1);
     expect(now.total.missing).toBe(0);
     // 南京 forwarded but never submitted itself, and the cities after the sixth never did.

@@ -51,8 +51,32 @@ export function hasSubmitted(status: CompletionStatus): boolean {
 
 export type CompletionCounts = Record<CompletionStatus, number> & { units: number; submitted: number };
 
+const countKeys = [...completionStatuses, 'units', 'submitted'] as const;
+
+/**
+ * A literal, not built from the list: objects of one fixed shape keep V8's fast property access.
+ * Built with Object.fromEntries they did not, and the national rollup (≈10,000 units, issue 8 W3)
+ * spent ~150 ms adding counts up.
+ */
 export function emptyCounts(): CompletionCounts {
-  return Object.fromEntries([...completionStatuses.map((s) => [s, 0]), ['units', 0], ['submitted', 0]]) as CompletionCounts;
+  return {
+    not_read: 0,
+    read: 0,
+    acknowledged: 0,
+    forwarded: 0,
+    draft: 0,
+    submitted_on_time: 0,
+    submitted_late: 0,
+    returned: 0,
+    accepted: 0,
+    missing: 0,
+    units: 0,
+    submitted: 0,
+  };
+}
+
+function addCounts(into: CompletionCounts, from: CompletionCounts) {
+  for (const key of countKeys) into[key] += from[key];
 }
 
 /**
@@ -60,40 +84,34 @@ export function emptyCounts(): CompletionCounts {
  * a province sees each city's rate, then each county's. Iterative: no recursion limit.
  */
 export function rollUpCompletion(entries: readonly { unitId: number; parentUnitId: number | null; status: CompletionStatus }[]) {
-  const children = new Map<number | null, typeof entries[number][]>();
+  type Entry = (typeof entries)[number];
+  const known = new Set(entries.map((e) => e.unitId));
+  const children = new Map<number, Entry[]>();
+  // Tops first, then each level below: walked backwards, every child is counted before its parent.
+  const order: Entry[] = [];
   for (const e of entries) {
+    if (e.parentUnitId === null || !known.has(e.parentUnitId)) {
+      order.push(e);
+      continue;
+    }
     const siblings = children.get(e.parentUnitId);
     if (siblings) siblings.push(e);
     else children.set(e.parentUnitId, [e]);
   }
-  const known = new Set(entries.map((e) => e.unitId));
+  const tops = order.length;
+  for (let i = 0; i < order.length; i++) for (const child of children.get(order[i]!.unitId) ?? []) order.push(child);
   const byUnit = new Map<number, CompletionCounts>();
-  const tops = entries.filter((e) => e.parentUnitId === null || !known.has(e.parentUnitId));
-  for (const top of tops) {
-    const stack: [typeof top, boolean][] = [[top, false]];
-    while (stack.length > 0) {
-      const [entry, done] = stack.pop()!;
-      if (!done) {
-        stack.push([entry, true]);
-        for (const child of children.get(entry.unitId) ?? []) stack.push([child, false]);
-        continue;
-      }
-      const counts = emptyCounts();
-      counts.units = 1;
-      counts[entry.status] = 1;
-      counts.submitted = hasSubmitted(entry.status) ? 1 : 0;
-      for (const child of children.get(entry.unitId) ?? []) {
-        const c = byUnit.get(child.unitId)!;
-        for (const key of Object.keys(counts) as (keyof CompletionCounts)[]) counts[key] += c[key];
-      }
-      byUnit.set(entry.unitId, counts);
-    }
+  for (let i = order.length - 1; i >= 0; i--) {
+    const entry = order[i]!;
+    const counts = emptyCounts();
+    counts.units = 1;
+    counts[entry.status] = 1;
+    counts.submitted = hasSubmitted(entry.status) ? 1 : 0;
+    for (const child of children.get(entry.unitId) ?? []) addCounts(counts, byUnit.get(child.unitId)!);
+    byUnit.set(entry.unitId, counts);
   }
   const total = emptyCounts();
-  for (const top of tops) {
-    const c = byUnit.get(top.unitId)!;
-    for (const key of Object.keys(total) as (keyof CompletionCounts)[]) total[key] += c[key];
-  }
+  for (let i = 0; i < tops; i++) addCounts(total, byUnit.get(order[i]!.unitId)!);
   return { byUnit, total };
 }
 

@@ -20,18 +20,40 @@ export async function completion(db: Db, actor: Actor, taskId: number, now = new
   await assertCanCollect(db, actor, task);
   const read = () => repo.completionRows(db, task.id);
   const rows = cache ? await cache.get(task.id, read) : await read();
+  return { task, ...rollUp(task.issuer_unit_id, rows, now) };
+}
+
+type RolledUp = ReturnType<typeof computeRollUp> & { until: number };
+
+/**
+ * Statuses and counts of one read of the rows, kept with it: shared rows (the cache) are rolled up
+ * once, not per request. They depend on the clock only through each row's deadline, so they are
+ * reused until the next deadline among the rows passes.
+ */
+const rolledUp = new WeakMap<readonly repo.CompletionRow[], RolledUp>();
+
+function rollUp(issuerUnitId: number, rows: readonly repo.CompletionRow[], now: Date) {
+  const kept = rolledUp.get(rows);
+  if (kept && now.getTime() < kept.until) return kept;
+  let until = Number.POSITIVE_INFINITY;
+  for (const r of rows) if (r.deadline.getTime() >= now.getTime()) until = Math.min(until, r.deadline.getTime() + 1);
+  const result = { ...computeRollUp(issuerUnitId, rows, now), until };
+  rolledUp.set(rows, result);
+  return result;
+}
+
+function computeRollUp(issuerUnitId: number, rows: readonly repo.CompletionRow[], now: Date) {
   const entries = rows.map((r) => ({
     row: r,
     unitId: r.unit_id,
-    parentUnitId: r.parent_unit_id === task.issuer_unit_id ? null : r.parent_unit_id,
+    parentUnitId: r.parent_unit_id === issuerUnitId ? null : r.parent_unit_id,
     status: completionStatus(
       { readAt: r.read_at, acknowledgedAt: r.acknowledged_at, forwardedAt: r.forwarded_at, submissionStatus: r.submission_status, lateHours: r.late_hours },
       r.deadline,
       now,
     ),
   }));
-  const { byUnit, total } = rollUpCompletion(entries);
-  return { task, entries, byUnit, total };
+  return { entries, ...rollUpCompletion(entries) };
 }
 
 /** Submissions per day against the deadline: the burn-up of one task (and the tasks passing it on). */
