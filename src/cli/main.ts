@@ -22,6 +22,7 @@ import { FieldKeyMismatchError, fieldCipher, rotateFieldKey } from '../server/cr
 import { insertAuditEntry } from '../server/features/audit/repository';
 import { registerAuditCommands } from './audit';
 import { registerBackupCommands } from './backup';
+import { registerClusterCommands } from './cluster';
 import { CliError, withDatabase } from './shared';
 
 const cliClient = { ip: 'cli', userAgent: 'huiju-cli' };
@@ -188,6 +189,7 @@ export function buildCli(): Command {
 
   registerAuditCommands(program);
   registerBackupCommands(program);
+  registerClusterCommands(program);
 
   return program;
 }

@@ -9,4 +9,9 @@ export interface AppContext {
   config: Config;
   version: string;
   files: LocalFileStore;
+  /**
+   * The PostgreSQL server's URL, for the dedicated connections other processes are reached through
+   * (cache invalidation's LISTEN). Absent on the embedded database, which one process holds.
+   */
+  databaseUrl?: string | undefined;
 }

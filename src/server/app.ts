@@ -41,6 +41,7 @@ import { authPlugin } from './plugins/auth';
 import { errorsPlugin, sendProblem } from './plugins/errors';
 import { inputGuardPlugin } from './plugins/input-guard';
 import { AppError } from './errors';
+import { CacheInvalidation } from './cluster/invalidation';
 import { loggerOptions } from './log-redaction';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -65,6 +66,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     publicCache: PublicAnswerCache;
     completionCache: CompletionRowsCache<CompletionRow[]>;
+    cacheInvalidation: CacheInvalidation;
   }
 }
 
@@ -123,20 +125,26 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(authPlugin, { ctx });
-  // Public showcase answers are cached for a moment; a successful write through this process (an
-  // approval, a withdrawal, a sign-up…) clears them before its answer leaves, so its author and
-  // everyone after see the change at once.
+  // Public showcase answers are cached for a moment; a successful write (an approval, a withdrawal,
+  // a sign-up…) clears them before its answer leaves, here and in every other process on the same
+  // PostgreSQL database (cluster/invalidation.ts), so its author and everyone after see the change.
   const publicCache = new PublicAnswerCache(ctx.config.publicCacheSeconds * 1000);
   // Exposed for what writes behind the server's back (tests editing rows, maintenance scripts in-process).
   app.decorate('publicCache', publicCache);
   // The same for the rows behind a task's completion, shared by collectors watching it (issue 8, W3).
   const completionCache = new CompletionRowsCache<CompletionRow[]>(ctx.config.completionCacheSeconds * 1000);
   app.decorate('completionCache', completionCache);
+  const invalidation = new CacheInvalidation({
+    db: ctx.db,
+    url: ctx.databaseKind === 'postgresql' ? ctx.databaseUrl : undefined,
+    caches: [publicCache, completionCache],
+    log: (message) => app.log.warn(message),
+  });
+  app.decorate('cacheInvalidation', invalidation);
+  await invalidation.start();
+  app.addHook('onClose', () => invalidation.close());
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) {
-      publicCache.clear();
-      completionCache.clear();
-    }
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) await invalidation.publish();
     return payload;
   });
   await app.register(healthRoutes, { prefix: '/api', ctx });

@@ -11,6 +11,8 @@ import { committedStorageKeys } from './features/files/service';
 import { startMailWorker } from './jobs/mail-delivery';
 import { startReminderScheduler } from './features/supervision/service';
 import { startDemandScheduler } from './features/demands/service';
+import { JobLeader, soleProcess } from './cluster/job-leader';
+import { purgeRateLimitWindows } from './rate-limit';
 
 /** Starts Huiju: opens and prepares the database, builds the app, listens, prints how to sign in. */
 export async function serve(config: Config): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
@@ -26,7 +28,7 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
     // is uploading and every leftover goes at once; on a server other processes may share it.
     await files.recover((keys) => committedStorageKeys(database.db, keys), database.kind === 'pglite' ? 0 : 60 * 60_000);
     app = await buildApp(
-      { db: database.db, databaseKind: database.kind, config, version: huijuVersion, files },
+      { db: database.db, databaseKind: database.kind, config, version: huijuVersion, files, databaseUrl: database.url },
       { logger: config.logLevel !== 'silent' },
     );
     await app.listen({ host: config.host, port: config.port });
@@ -39,11 +41,22 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
     throw error;
   }
 
-  const mail = startMailWorker(database.db, config, (message) => app!.log.warn(message));
-  const reminders = startReminderScheduler(database.db, config.publicUrl ?? `http://localhost:${config.port}`, (message) => app!.log.warn(message));
-  const escalations = startDemandScheduler(database.db, config.publicUrl ?? `http://localhost:${config.port}`, (message) => app!.log.warn(message));
+  const log = (message: string) => app!.log.warn(message);
+  // On a PostgreSQL server other Huiju processes may run the same rounds: one of them leads.
+  const jobLeader = database.url ? new JobLeader(database.url, (message) => app!.log.info(message)) : undefined;
+  const leader = jobLeader ?? soleProcess;
+  const mail = startMailWorker(database.db, config, log, leader);
+  const reminders = startReminderScheduler(database.db, config.publicUrl ?? `http://localhost:${config.port}`, log, { leader });
+  const escalations = startDemandScheduler(database.db, config.publicUrl ?? `http://localhost:${config.port}`, log, { leader });
   const sweep = setInterval(() => {
-    deleteExpiredSessions(database.db, config.sessionIdleMinutes).catch(() => {});
+    leader
+      .isLeader()
+      .then(async (leads) => {
+        if (!leads) return;
+        await deleteExpiredSessions(database.db, config.sessionIdleMinutes);
+        await purgeRateLimitWindows(database.db);
+      })
+      .catch(() => {});
   }, 10 * 60_000);
   sweep.unref();
 
@@ -54,6 +67,7 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
       await reminders.stop();
       await escalations.stop();
       await mail.stop();
+      await jobLeader?.close();
       await app!.close();
       await database.close();
     })());

@@ -23,6 +23,7 @@ const expected = columns({
   sign_in_failures: ['id', 'user_id', 'failed_at'],
   sessions: ['id', 'user_id', 'csrf_token', 'created_at', 'last_seen_at', 'expires_at', 'ip', 'user_agent', 'totp_pending_secret', 'reauthenticated_at'],
   sign_in_challenges: ['id', 'user_id', 'expires_at', 'created_at'],
+  rate_limit_windows: ['key', 'hits', 'expires_at'],
   totp_recovery_codes: ['id', 'user_id', 'code_hash', 'used_at'],
   audit_log: ['id', 'occurred_at', 'actor_user_id', 'actor_username', 'actor_unit_id', 'unit_id', 'action', 'target_type', 'target_id', 'outcome', 'ip', 'details', 'chain_seq', 'prev_hash', 'row_hash'],
   audit_chain: ['id', 'head_seq', 'head_hash', 'anchor_seq', 'anchor_hash', 'anchor_before', 'purged_at'],

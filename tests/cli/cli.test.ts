@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { huiju, huijuBin, tempDirs } from '../support/cli';
+import { huiju, startServer, tempDirs } from '../support/cli';
 
 /** The real `huiju` command, as `npx huiju` and `npm start` run it, on throwaway data directories. */
 const tempDir = tempDirs('huiju-cli-');
@@ -11,7 +10,7 @@ describe('huiju command line', () => {
   it('describes every command in --help', () => {
     const main = huiju(['--help']);
     expect(main.code).toBe(0);
-    for (const command of ['serve', 'migrate', 'units', 'users']) expect(main.out).toContain(command);
+    for (const command of ['serve', 'migrate', 'units', 'users', 'cluster-check']) expect(main.out).toContain(command);
     const units = huiju(['units', '--help']);
     expect(units.out).toContain('import');
     expect(units.out).toContain('seed-regions');
@@ -130,41 +129,3 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('huiju on a PostgreSQL server', 
     }
   });
 });
-
-async function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, [huijuBin, 'serve'], {
-    env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
-    const check = setInterval(() => {
-      const match = output.match(/running at (http:\/\/localhost:\d+)/);
-      if (match && output.includes('Sign in')) {
-        clearInterval(check);
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    }, 100);
-    child.on('exit', (code) => {
-      clearInterval(check);
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${output}`));
-    });
-  });
-  return {
-    url,
-    get output() {
-      return output;
-    },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.removeAllListeners('exit');
-        child.on('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}

@@ -51,6 +51,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     config,
     version: huijuVersion,
     files: new LocalFileStore(path.resolve(filesDir)),
+    databaseUrl: database.url,
   };
   const app = await buildApp(ctx, {
     serveWeb: options.serveWeb ?? options.webDir !== undefined,

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../src/server/rate-limit';
 import { codeAlphabet, codePattern, isOrganiser, makeCode, normaliseCode, shownScale, signupOpen, statusForNewSignup, toPromote } from '../../src/shared/domain/signups';
 import { signupBody } from '../../src/shared/contracts/signups';
 
@@ -54,19 +53,5 @@ describe('sign-up rules', () => {
     expect(signupBody.parse({ attendeeName: ' 李雷 ', mobile: '139-0000 0001' })).toEqual({ attendeeName: '李雷', mobile: '13900000001' });
     expect(signupBody.safeParse({ attendeeName: '李雷', mobile: '12900000001' }).success).toBe(false);
     expect(signupBody.safeParse({ attendeeName: '李雷', mobile: '1390000000' }).success).toBe(false);
-  });
-});
-
-describe('rate limiter', () => {
-  it('allows the limit per window and key, then says how long to wait', () => {
-    let now = 0;
-    const limiter = new RateLimiter(2, 60_000, () => now);
-    expect(limiter.hit('a')).toBeNull();
-    expect(limiter.hit('a')).toBeNull();
-    expect(limiter.hit('b')).toBeNull();
-    now = 30_000;
-    expect(limiter.hit('a')).toBe(30);
-    now = 60_000;
-    expect(limiter.hit('a')).toBeNull();
   });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+import { processApplicationName } from '../cluster/process-name';
 import { PGliteDialect } from './pglite-dialect';
 import type { Database } from './schema';
 
@@ -16,6 +17,8 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   /** The embedded instance, for dumps and backups; absent on a PostgreSQL server. */
   pglite?: PGlite;
+  /** The server's URL, for the dedicated connections of cluster/ (LISTEN, the job leader's lock). */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -35,14 +38,14 @@ function setPgParsers() {
 
 export function openPostgres(url: string, poolSize = 10): DatabaseHandle {
   setPgParsers();
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: processApplicationName() });
   // A client losing its server must not crash the process, idle (the pool's 'error') or checked out
   // (the client's own 'error', found by the fault harness stopping PostgreSQL under load): its query
   // fails, the pool drops it, and the next query reconnects.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgresql', close: () => db.destroy() };
+  return { db, kind: 'postgresql', url, close: () => db.destroy() };
 }
 
 export const pgliteParsers = { [INT8]: keepText, [NUMERIC]: keepText, [DATE]: keepText };

@@ -91,6 +91,13 @@ export interface SessionsTable {
   reauthenticated_at: NullableTimestamp;
 }
 
+/** A fixed window of a public form's per-address rate limit (src/server/rate-limit.ts). */
+export interface RateLimitWindowsTable {
+  key: string;
+  hits: number;
+  expires_at: Timestamp;
+}
+
 export interface SignInChallengesTable {
   id: string;
   user_id: number;
@@ -906,6 +913,7 @@ export interface Database {
   sign_in_failures: SignInFailuresTable;
   sessions: SessionsTable;
   sign_in_challenges: SignInChallengesTable;
+  rate_limit_windows: RateLimitWindowsTable;
   totp_recovery_codes: TotpRecoveryCodesTable;
   audit_log: AuditLogTable;
   audit_chain: AuditChainTable;

@@ -1,6 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { sql } from 'kysely';
 import type { Config } from '../config';
+import { soleProcess, type Leadership } from '../cluster/job-leader';
 import type { Db } from '../db/database';
 
 /**
@@ -76,13 +77,16 @@ export async function deliverDueMail(db: Db, transport: Transporter, from: strin
 }
 
 /** Polls the outbox while the server runs; stops on `stop()`. No SMTP configured: nothing to do. */
-export function startMailWorker(db: Db, config: Config, log: (message: string) => void): { stop(): Promise<void> } {
+export function startMailWorker(db: Db, config: Config, log: (message: string) => void, leader: Leadership = soleProcess): { stop(): Promise<void> } {
   if (!config.smtp) return { stop: async () => {} };
   const transport = createTransport(config.smtp);
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const tick = () => {
-    running = deliverDueMail(db, transport, config.smtp!.from)
+    // The job leader delivers; SKIP LOCKED keeps rows apart should two processes ever overlap.
+    running = leader
+      .isLeader()
+      .then((leads) => (leads ? deliverDueMail(db, transport, config.smtp!.from) : { sent: 0, failed: 0 }))
       .then((r) => {
         if (r.failed > 0) log(`mail: ${r.sent} sent, ${r.failed} failed (will retry)`);
       })

@@ -190,8 +190,8 @@ export const contributionLimits = { submit: 10, windowMs: 10 * 60 * 1000 };
 const publicContributionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { db } = ctx;
   const tags = ['contributions-public'];
-  const submitLimit = new RateLimiter(contributionLimits.submit, contributionLimits.windowMs);
-  const limit = (request: FastifyRequest, reply: FastifyReply) => enforceRateLimit(submitLimit, request, reply);
+  const submitLimit = new RateLimiter('contribution.submit', contributionLimits.submit, contributionLimits.windowMs);
+  const limit = (request: FastifyRequest, reply: FastifyReply) => enforceRateLimit(db, submitLimit, request, reply);
 
   app.get(
     '/public/showcase/:unitId/:year/contribution-calls',
@@ -309,7 +309,7 @@ const publicContributionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
       },
     },
     async (request, reply) => {
-      limit(request, reply);
+      await limit(request, reply);
       reply.header('Cache-Control', 'no-store');
       const call = await contributions.publicCall(db, request.params.id);
       if (!request.isMultipart()) throw new AppError('validation_failed', 422, {}, [{ field: 'kind', code: 'required' }]);

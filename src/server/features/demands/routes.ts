@@ -153,9 +153,9 @@ const publicDemandRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   const tags = ['demands-public'];
   const publicUrl = ctx.config.publicUrl ?? `http://localhost:${ctx.config.port}`;
   const limits = {
-    submit: new RateLimiter(demandLimits.submit, demandLimits.windowMs),
-    lookup: new RateLimiter(demandLimits.lookup, demandLimits.windowMs),
-    rate: new RateLimiter(demandLimits.rate, demandLimits.windowMs),
+    submit: new RateLimiter('demand.submit', demandLimits.submit, demandLimits.windowMs),
+    lookup: new RateLimiter('demand.lookup', demandLimits.lookup, demandLimits.windowMs),
+    rate: new RateLimiter('demand.rate', demandLimits.rate, demandLimits.windowMs),
   };
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('Cache-Control', 'no-store');
@@ -178,7 +178,7 @@ const publicDemandRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     '/public/demands',
     { schema: { tags, summary: '提交诉求（公开）Submit a demand', body: demandBody, response: responses({ 201: demandReceipt }) } },
     async (request, reply) => {
-      enforceRateLimit(limits.submit, request, reply);
+      await enforceRateLimit(db, limits.submit, request, reply);
       return reply.status(201).send(await demands.submit(db, { input: request.body, ip: request.ip, publicUrl }));
     },
   );
@@ -187,7 +187,7 @@ const publicDemandRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     '/public/demands/:code',
     { schema: { tags, summary: '诉求进度（凭查询码）A demand by its lookup code', params: lookupParams, response: responses({ 200: publicDemandView }) } },
     async (request, reply) => {
-      enforceRateLimit(limits.lookup, request, reply);
+      await enforceRateLimit(db, limits.lookup, request, reply);
       return demands.publicView(db, request.params.code);
     },
   );
@@ -196,7 +196,7 @@ const publicDemandRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     '/public/demands/:code/rating',
     { schema: { tags, summary: '评价（凭查询码，一次）Rate the answer once', params: lookupParams, body: ratingBody, response: responses({ 200: publicDemandView }) } },
     async (request, reply) => {
-      enforceRateLimit(limits.rate, request, reply);
+      await enforceRateLimit(db, limits.rate, request, reply);
       return demands.rate(db, { code: request.params.code, score: request.body.score, comment: request.body.comment, ip: request.ip });
     },
   );

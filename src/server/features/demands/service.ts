@@ -30,6 +30,7 @@ import type { ClientInfo } from '../accounts/service';
 import { actorFields, insertAuditEntry } from '../audit/repository';
 import { enqueueMail } from '../notifications/repository';
 import * as repo from './repository';
+import { soleProcess, type Leadership } from '../../cluster/job-leader';
 
 const statusLabels: Record<DemandStatus, string> = { submitted: '待受理', accepted: '办理中', answered: '已答复' };
 const personalKindLabels: Record<PersonalDataKind, string> = { mobile: '手机号码', phone: '电话号码', email: '电子邮箱', id_number: '身份证号' };
@@ -464,11 +465,19 @@ export async function runDemandEscalations(db: Db, now: Date, publicUrl: string)
   return escalated;
 }
 
-/** Runs the escalation round every minute while the server runs (like the reminder scheduler). */
-export function startDemandScheduler(db: Db, publicUrl: string, log: (message: string) => void, { intervalMs = 60_000, now = () => new Date() }: { intervalMs?: number; now?: () => Date } = {}) {
+/** Runs the escalation round every minute while the server runs (like the reminder scheduler: on the job leader only). */
+export function startDemandScheduler(
+  db: Db,
+  publicUrl: string,
+  log: (message: string) => void,
+  { intervalMs = 60_000, now = () => new Date(), leader = soleProcess }: { intervalMs?: number; now?: () => Date; leader?: Leadership } = {},
+) {
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
-    running = runDemandEscalations(db, now(), publicUrl).catch((error: Error) => log(`demand escalations: ${error.message}`));
+    running = leader
+      .isLeader()
+      .then((leads) => (leads ? runDemandEscalations(db, now(), publicUrl) : 0))
+      .catch((error: Error) => log(`demand escalations: ${error.message}`));
   };
   const timer = setInterval(tick, intervalMs);
   timer.unref();

@@ -28,4 +28,22 @@ describe('PublicAnswerCache', () => {
     off.set('/a', answer('a'));
     expect(off.get('/a')).toBeUndefined();
   });
+
+  it('does not keep an answer read before a clear, and neither answers nor keeps while not serving', () => {
+    const cache = new PublicAnswerCache(60_000);
+    // A read begins, a write clears the cache meanwhile: the answer it built may predate the write.
+    const began = cache.generation;
+    cache.clear();
+    cache.set('/a', answer('old'), began);
+    expect(cache.get('/a')).toBeUndefined();
+    cache.set('/a', answer('new'), cache.generation);
+    expect(cache.get('/a')?.payload).toBe('new');
+    // The cross-process listener is down: nothing from memory, nothing kept.
+    cache.setServing(false);
+    expect(cache.get('/a')).toBeUndefined();
+    cache.set('/b', answer('b'));
+    cache.setServing(true);
+    expect(cache.get('/a')).toBeUndefined();
+    expect(cache.get('/b')).toBeUndefined();
+  });
 });

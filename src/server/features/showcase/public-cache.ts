@@ -1,9 +1,9 @@
 /**
  * A micro-cache of public showcase answers (issue 7: "publication changes show within seconds"):
  * during the festival week thousands of phones read the same column pages, so each page is built
- * once per `ttlMs` instead of once per visitor. Any successful write through this process clears
- * it at once (see buildApp), so an approval shows at the next request here; other processes and
- * writes outside HTTP show within `ttlMs`.
+ * once per `ttlMs` instead of once per visitor. Any successful write clears it at once in every
+ * process (buildApp and cluster/invalidation.ts), so an approval shows at the next request
+ * anywhere; writes outside HTTP show within `ttlMs`.
  */
 export interface CachedAnswer {
   payload: string;
@@ -13,6 +13,9 @@ export interface CachedAnswer {
 
 export class PublicAnswerCache {
   private readonly entries = new Map<string, CachedAnswer & { expires: number }>();
+  private serving = true;
+  /** Moves at each clear: an answer built from a read begun before a clear is not kept. */
+  private clears = 0;
 
   constructor(
     readonly ttlMs: number,
@@ -20,7 +23,13 @@ export class PublicAnswerCache {
     private readonly now: () => number = () => Date.now(),
   ) {}
 
+  /** Taken when a request starts; handed back to `set` with its answer. */
+  get generation(): number {
+    return this.clears;
+  }
+
   get(key: string): CachedAnswer | undefined {
+    if (!this.serving) return undefined;
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expires <= this.now()) {
@@ -30,15 +39,22 @@ export class PublicAnswerCache {
     return entry;
   }
 
-  set(key: string, answer: CachedAnswer): void {
-    if (this.ttlMs <= 0) return;
+  set(key: string, answer: CachedAnswer, generation = this.clears): void {
+    if (this.ttlMs <= 0 || !this.serving || generation !== this.clears) return;
     // Maps keep insertion order: past the limit, the oldest entry goes first.
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(key, { ...answer, expires: this.now() + this.ttlMs });
   }
 
   clear(): void {
+    this.clears++;
     this.entries.clear();
+  }
+
+  /** Off while writes elsewhere may go unnoticed (the cross-process listener is down). */
+  setServing(on: boolean): void {
+    this.serving = on;
+    if (!on) this.clear();
   }
 
   get size(): number {

@@ -159,11 +159,14 @@ const publicShowcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; publicCache
   const tags = ['showcase-public'];
   const keyOf = (request: FastifyRequest) => `${request.headers['accept-language'] ?? ''} ${request.url}`;
   const fromCache = new WeakSet<FastifyRequest>();
+  // The cache's generation when each request began: an answer read before a write's clear is not kept.
+  const startedAt = new WeakMap<FastifyRequest, number>();
   const validators = (reply: FastifyReply, etag: string) => reply.header('ETag', etag).header('Cache-Control', 'public, no-cache').header('Vary', 'Accept-Language');
 
   // A page built moments ago for another visitor is answered from memory (public-cache.ts).
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'GET') return;
+    startedAt.set(request, publicCache.generation);
     const cached = publicCache.get(keyOf(request));
     if (!cached) return;
     fromCache.add(request);
@@ -176,7 +179,9 @@ const publicShowcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; publicCache
     if (fromCache.has(request) || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
     const etag = `"${createHash('sha256').update(payload).digest('base64url').slice(0, 32)}"`;
     validators(reply, etag);
-    if (request.method === 'GET') publicCache.set(keyOf(request), { payload, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8') });
+    if (request.method === 'GET') {
+      publicCache.set(keyOf(request), { payload, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8') }, startedAt.get(request));
+    }
     if (matchesEtag(request.headers['if-none-match'], etag)) {
       reply.code(304);
       return '';

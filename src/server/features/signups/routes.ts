@@ -80,9 +80,9 @@ const publicSignupRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   const { db } = ctx;
   const tags = ['signups-public'];
   const limits = {
-    create: new RateLimiter(signupLimits.create, signupLimits.windowMs),
-    cancel: new RateLimiter(signupLimits.cancel, signupLimits.windowMs),
-    lookup: new RateLimiter(signupLimits.lookup, signupLimits.windowMs),
+    create: new RateLimiter('signup.create', signupLimits.create, signupLimits.windowMs),
+    cancel: new RateLimiter('signup.cancel', signupLimits.cancel, signupLimits.windowMs),
+    lookup: new RateLimiter('signup.lookup', signupLimits.lookup, signupLimits.windowMs),
   };
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('Cache-Control', 'no-store');
@@ -93,7 +93,7 @@ const publicSignupRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     '/public/showcase/activities/:id/signups',
     { schema: { tags, summary: '报名（公开）Sign up', params: idParams, body: signupBody, response: responses({ 200: publicSignupView, 201: publicSignupView }) } },
     async (request, reply) => {
-      enforceRateLimit(limits.create, request, reply);
+      await enforceRateLimit(db, limits.create, request, reply);
       const { created, view } = await signups.signUp(db, { activityId: request.params.id, input: request.body, ip: request.ip });
       return reply.status(created ? 201 : 200).send(view);
     },
@@ -103,7 +103,7 @@ const publicSignupRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     '/public/showcase/signups/:code',
     { schema: { tags, summary: '我的报名（公开，凭报名码）A sign-up by its code', params: codeParams, response: responses({ 200: publicSignupView }) } },
     async (request, reply) => {
-      enforceRateLimit(limits.lookup, request, reply);
+      await enforceRateLimit(db, limits.lookup, request, reply);
       return signups.byCode(db, request.params.code);
     },
   );
@@ -112,7 +112,7 @@ const publicSignupRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     '/public/showcase/signups/:code/cancel',
     { schema: { tags, summary: '取消报名（公开，凭报名码）Cancel a sign-up', params: codeParams, response: responses({ 200: publicSignupView }) } },
     async (request, reply) => {
-      enforceRateLimit(limits.cancel, request, reply);
+      await enforceRateLimit(db, limits.cancel, request, reply);
       return signups.cancel(db, { code: request.params.code, ip: request.ip });
     },
   );

@@ -6,13 +6,14 @@
  * each starting one. Statuses (on time, late, missing) are still worked out per request from the
  * rows and the current time, so a deadline passing shows at once.
  *
- * Any successful write through this process clears it (see buildApp); a read that started before
- * the clear is not reused after it. Writes by other processes and outside HTTP (the reminder
+ * Any successful write clears it in every process (buildApp and cluster/invalidation.ts); a read
+ * that started before the clear is not reused after it. Writes outside HTTP (the reminder
  * scheduler) show within `ttlMs`.
  */
 export class CompletionRowsCache<T> {
   private readonly entries = new Map<number, { generation: number; expires: number; rows: Promise<T> }>();
   private generation = 0;
+  private serving = true;
   /** How many reads went to the database (for tests and benchmarks). */
   reads = 0;
 
@@ -23,10 +24,10 @@ export class CompletionRowsCache<T> {
 
   get(taskId: number, read: () => Promise<T>): Promise<T> {
     const entry = this.entries.get(taskId);
-    if (entry && entry.generation === this.generation && entry.expires > this.now()) return entry.rows;
+    if (this.serving && entry && entry.generation === this.generation && entry.expires > this.now()) return entry.rows;
     this.reads++;
     const rows = read();
-    if (this.ttlMs > 0) {
+    if (this.ttlMs > 0 && this.serving) {
       // Shared while the read runs, then for `ttlMs` after it ends: a read slower than `ttlMs`
       // under load must not make every request start another.
       const fresh = { generation: this.generation, expires: Number.POSITIVE_INFINITY, rows };
@@ -47,5 +48,11 @@ export class CompletionRowsCache<T> {
   clear(): void {
     this.generation++;
     this.entries.clear();
+  }
+
+  /** Off while writes elsewhere may go unnoticed (the cross-process listener is down). */
+  setServing(on: boolean): void {
+    this.serving = on;
+    if (!on) this.clear();
   }
 }

@@ -73,5 +73,7 @@ export async function unitsNotSubmitted(db: DbOrTx, task: { id: number; notice_i
     .where((eb) => eb.or([eb('s.status', 'is', null), eb('s.status', 'in', ['draft', 'returned'])]));
   if (task.assignee_unit_ids) query = query.where('r.unit_id', 'in', task.assignee_unit_ids.length > 0 ? task.assignee_unit_ids : [-1]);
   if (onlyUnitIds) query = query.where('r.unit_id', 'in', onlyUnitIds.length > 0 ? onlyUnitIds : [-1]);
-  return (await query.execute()).map((r) => openRow('units', r));
+  // In one order: two processes' rounds then take the reminders' index entries in the same order
+  // (the later one waits, then skips) instead of deadlocking.
+  return (await query.orderBy('u.id').execute()).map((r) => openRow('units', r));
 }

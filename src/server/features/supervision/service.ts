@@ -12,6 +12,7 @@ import { enqueueMail } from '../notifications/repository';
 import { assertCanCollect, loadTask } from '../submissions/service';
 import type { CompletionRowsCache } from './completion-cache';
 import * as repo from './repository';
+import { soleProcess, type Leadership } from '../../cluster/job-leader';
 
 // --- Completion ---------------------------------------------------------------------------------
 
@@ -202,17 +203,22 @@ export async function runAutomaticReminders(db: Db, now: Date, publicUrl: string
 
 /**
  * Runs the reminder round every minute while the server runs. Nothing is kept in memory between
- * rounds, so a restart loses nothing; `now` is the clock (tests move it past a due time).
+ * rounds, so a restart loses nothing; `now` is the clock (tests move it past a due time). With
+ * several processes only the job leader runs it; the unique index keeps it exact if two overlap.
  */
 export function startReminderScheduler(
   db: Db,
   publicUrl: string,
   log: (message: string) => void,
-  { intervalMs = 60_000, now = () => new Date() }: { intervalMs?: number; now?: () => Date } = {},
+  { intervalMs = 60_000, now = () => new Date(), leader = soleProcess }: { intervalMs?: number; now?: () => Date; leader?: Leadership } = {},
 ) {
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
-    running = runAutomaticReminders(db, now(), publicUrl).catch((error: Error) => log(`reminders: ${error.message}`));
+    // Several processes: only the job leader runs the round (cluster/job-leader.ts).
+    running = leader
+      .isLeader()
+      .then((leads) => (leads ? runAutomaticReminders(db, now(), publicUrl) : 0))
+      .catch((error: Error) => log(`reminders: ${error.message}`));
   };
   const timer = setInterval(tick, intervalMs);
   timer.unref();

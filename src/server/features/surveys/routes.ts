@@ -152,14 +152,14 @@ export const surveyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
 const publicSurveyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { db } = ctx;
   const tags = ['surveys-public'];
-  const limits = { respond: new RateLimiter(surveyLimits.respond, surveyLimits.windowMs), view: new RateLimiter(surveyLimits.view, surveyLimits.windowMs) };
+  const limits = { respond: new RateLimiter('survey.respond', surveyLimits.respond, surveyLimits.windowMs), view: new RateLimiter('survey.view', surveyLimits.view, surveyLimits.windowMs) };
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('Cache-Control', 'no-store');
     return payload;
   });
 
   app.get('/public/surveys/:token', { schema: { tags, summary: '问卷（公开）A survey to answer', params: tokenParams, response: responses({ 200: publicSurveyView }) } }, async (request, reply) => {
-    enforceRateLimit(limits.view, request, reply);
+    await enforceRateLimit(db, limits.view, request, reply);
     const s = await surveys.findPublic(db, request.params.token);
     return {
       title: s.title,
@@ -179,7 +179,7 @@ const publicSurveyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     '/public/surveys/:token/responses',
     { schema: { tags, summary: '提交答卷（公开，每台设备一份；重试不重复）Answer a survey', params: tokenParams, body: surveyResponseBody, response: responses({ 200: surveyReceiptView, 201: surveyReceiptView }) } },
     async (request, reply) => {
-      enforceRateLimit(limits.respond, request, reply);
+      await enforceRateLimit(db, limits.respond, request, reply);
       const { created, row } = await surveys.respond(db, { token: request.params.token, input: request.body });
       return reply.status(created ? 201 : 200).send({ receipt: surveys.receiptOf(row.response_key), submittedAt: row.created_at.toISOString() });
     },
