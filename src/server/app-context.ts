@@ -9,4 +9,8 @@ export interface AppContext {
   config: Config;
   version: string;
   files: LocalFileStore;
+  /** A hot standby of db answering public showcase and statistics reads (decision 020); owned by the caller. */
+  replicaDb?: Db;
+  /** Interval of the replica's lag check (default 1 s; 0: only when asked, for tests). */
+  replicaCheckIntervalMs?: number;
 }
