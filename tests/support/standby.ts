@@ -85,7 +85,9 @@ export async function startStandby(): Promise<Standby> {
     urlFor,
     query,
     caughtUp: async (timeoutMs = 20_000) => {
-      const target = (await admin.query('select pg_current_wal_lsn()::text as lsn')).rows[0].lsn as string;
+      // The insert position, not the write position: with synchronous_commit=off (as in with-postgres.sh)
+      // a commit may be inserted but not yet written when this is asked.
+      const target = (await admin.query('select pg_current_wal_insert_lsn()::text as lsn')).rows[0].lsn as string;
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const { rows } = await query(`select pg_last_wal_replay_lsn() >= '${target}'::pg_lsn as done`);

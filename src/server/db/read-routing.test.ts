@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config';
-import { chooseReadSource, isConnectionError, replicaStateOf } from './read-routing';
+import { chooseReadSource, isConnectionError, isStandbyOnlyError, replicaStateOf } from './read-routing';
 
 const now = 1_800_000_000_000;
 
@@ -46,6 +46,13 @@ describe('isConnectionError', () => {
     expect(isConnectionError(Object.assign(new Error('relation "x" does not exist'), { code: '42P01' }))).toBe(false);
     expect(isConnectionError(Object.assign(new Error('canceling statement due to conflict with recovery'), { code: '40001' }))).toBe(false);
     expect(isConnectionError(undefined)).toBe(false);
+  });
+
+  it('tells failures only a standby has (recovery conflict, read-only) from ordinary ones', () => {
+    expect(isStandbyOnlyError(Object.assign(new Error('canceling statement due to conflict with recovery'), { code: '40001' }))).toBe(true);
+    expect(isStandbyOnlyError(Object.assign(new Error('cannot execute INSERT in a read-only transaction'), { code: '25006' }))).toBe(true);
+    expect(isStandbyOnlyError(Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' }))).toBe(false);
+    expect(isStandbyOnlyError(Object.assign(new Error('relation "x" does not exist'), { code: '42P01' }))).toBe(false);
   });
 });
 

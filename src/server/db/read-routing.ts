@@ -72,6 +72,18 @@ export function isConnectionError(error: unknown): boolean {
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
 }
 
+/**
+ * A failure only a standby produces, which the primary would answer: a query cancelled by a
+ * conflict with recovery (replay needed rows it read), or a write refused in a read-only
+ * transaction (a routed read that writes is a bug, but the visitor still gets an answer).
+ */
+export function isStandbyOnlyError(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return code === '25006' || ((code === '40001' || code === '40P01') && /conflict with recovery/i.test(message));
+}
+
 export interface ReadRouterOptions {
   primary: Db;
   replica?: Db | undefined;
@@ -90,7 +102,7 @@ export interface ReadStats {
   maxLagSeconds: number;
   readsFromReplica: number;
   readsFromPrimary: number;
-  /** Reads that failed on the replica for its connection and were answered by the primary. */
+  /** Reads that failed on the replica (lost connection, recovery conflict) and were answered by the primary. */
   replicaFallbacks: number;
 }
 
@@ -156,9 +168,10 @@ export class ReadRouter {
   }
 
   /**
-   * Runs a read on the chosen database. A read that fails on the replica for its connection is run
-   * once more on the primary (the visitor gets an answer, not a 500) and the replica counts as down
-   * until the next check. Returns the value and the source that answered.
+   * Runs a read on the chosen database. A read that fails on the replica for its connection (or
+   * for a reason only a standby has) is run once more on the primary: the visitor gets an answer,
+   * not a 500. A lost connection also counts the replica as down until the next check. Returns the
+   * value and the source that answered.
    */
   async run<T>(source: ReadSource, read: (db: Db) => Promise<T>): Promise<{ value: T; source: ReadSource }> {
     if (source === 'replica' && this.replica) {
@@ -167,9 +180,11 @@ export class ReadRouter {
         this.counts.replica++;
         return { value, source: 'replica' };
       } catch (error) {
-        if (!isConnectionError(error)) throw error;
+        if (isConnectionError(error)) this.setState('down', (error as Error).message);
+        else if (isStandbyOnlyError(error)) {
+          if ((error as { code?: unknown }).code === '25006') this.options.warn?.(`a routed read tried to write on the replica and was run on the primary: ${(error as Error).message}`);
+        } else throw error;
         this.counts.fallbacks++;
-        this.setState('down', (error as Error).message);
       }
     }
     const value = await read(this.primary);
