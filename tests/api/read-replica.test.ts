@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { openPostgres, type DatabaseHandle } from '../../src/server/db/database';
@@ -200,12 +201,21 @@ describe.runIf(onPostgres)('with a streaming hot standby', () => {
   it('serves reads from the primary when the replica is unreachable, without a 5xx', async () => {
     const unreachable = openPostgres('postgres://postgres@127.0.0.1:1/huiju', 2, { connectTimeoutMs: 2000 });
     extraHandles.push(unreachable);
-    const app = await createTestApp({ database: { ...primary, close: async () => {} }, replicaDb: unreachable.db, replicaCheckIntervalMs: 0, env: { HUIJU_PUBLIC_CACHE_SECONDS: '0' } });
+    const logs = new PassThrough();
+    const lines: string[] = [];
+    logs.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+    const app = await createTestApp({ database: { ...primary, close: async () => {} }, replicaDb: unreachable.db, replicaCheckIntervalMs: 0, logStream: logs, env: { HUIJU_PUBLIC_CACHE_SECONDS: '0' } });
     extraApps.push(app);
     await app.app.reads.checkNow();
     expect((await health(app)).replica).toBe('down');
     const read = await themeOf(anonymous(app.app));
     expect(read.source).toBe('primary');
+    // The loss is logged once, not per check or per request.
+    await app.app.reads.checkNow();
+    await themeOf(anonymous(app.app));
+    const warnings = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 40 && l.msg.startsWith('read replica'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.msg).toMatch(/^read replica down: public and statistics reads go to the primary \(.*ECONNREFUSED/);
     // Statistics too, for a session opened through the other app (sessions live in the database).
     const stats = await app.app.inject({ method: 'GET', url: `/api/v1/campaigns/${campaign.id}/statistics`, headers: { cookie: province.cookie } });
     expect(stats.statusCode).toBe(200);
