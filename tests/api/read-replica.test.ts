@@ -222,6 +222,16 @@ describe.runIf(onPostgres)('with a streaming hot standby', () => {
     expect(stats.headers['x-huiju-read-source']).toBe('primary');
   });
 
+  it('names the read-your-writes cookie __Host- and marks it Secure under the session cookie\'s rule', async () => {
+    const app = await createTestApp({ database: { ...primary, close: async () => {} }, replicaDb: replica.db, replicaCheckIntervalMs: 0, env: { HUIJU_SECURE_COOKIES: 'true' } });
+    extraApps.push(app);
+    const user = await createUser(primary.db, jiangsuId, ['contact']);
+    const session = await app.app.inject({ method: 'POST', url: '/api/v1/session', payload: { username: user.username, password: defaultTestPassword } });
+    expect(session.statusCode).toBe(200);
+    expect(cookieOf(session.headers['set-cookie'], '__Host-huiju_primary_until')).toMatch(/^__Host-huiju_primary_until=\d+; Max-Age=7; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    expect(cookieOf(session.headers['set-cookie'], 'huiju_primary_until')).toBeUndefined();
+  });
+
   it('retries on the primary a read that loses the standby between two checks', async () => {
     await t.app.reads.checkNow();
     expect((await health(t)).replica).toBe('healthy');
