@@ -150,7 +150,7 @@ export class ReadRouter {
         const probe = await Promise.race([probeReplica(replica), limit]);
         const measured = replicaStateOf(probe, this.options.maxLagSeconds);
         this.lagSeconds = measured.lagSeconds;
-        this.setState(measured.state, probe.inRecovery ? `lag ${measured.lagSeconds ?? 'unknown'} s, max ${this.options.maxLagSeconds} s` : 'it is not in recovery (not a standby)');
+        this.setState(measured.state, probe.inRecovery ? `lag ${measured.lagSeconds ?? 'unknown'} s, max ${this.options.maxLagSeconds} s` : 'not in recovery: not a standby');
       } catch (error) {
         this.lagSeconds = null;
         this.setState('down', (error as Error).message);
