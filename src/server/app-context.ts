@@ -14,4 +14,8 @@ export interface AppContext {
    * (cache invalidation's LISTEN). Absent on the embedded database, which one process holds.
    */
   databaseUrl?: string | undefined;
+  /** A hot standby of db answering public showcase and statistics reads (decision 020); owned by the caller. */
+  replicaDb?: Db;
+  /** Interval of the replica's lag check (default 1 s; 0: only when asked, for tests). */
+  replicaCheckIntervalMs?: number;
 }

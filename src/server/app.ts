@@ -38,6 +38,7 @@ import { unitRoutes } from './features/units/routes';
 import { userRoutes } from './features/users/routes';
 import { personalDataExportRoutes } from './features/personal-data-export/routes';
 import { authPlugin } from './plugins/auth';
+import { readRoutingPlugin, routedRead } from './plugins/read-routing';
 import { errorsPlugin, sendProblem } from './plugins/errors';
 import { inputGuardPlugin } from './plugins/input-guard';
 import { AppError } from './errors';
@@ -125,6 +126,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(authPlugin, { ctx });
+  // Where public and statistics reads go: the replica when one is configured and fresh (decision 020).
+  await app.register(readRoutingPlugin, { ctx });
   // Public showcase answers are cached for a moment; a successful write (an approval, a withdrawal,
   // a sign-up…) clears them before its answer leaves, here and in every other process on the same
   // PostgreSQL database (cluster/invalidation.ts), so its author and everyone after see the change.
@@ -203,7 +206,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     if (/^\/showcase(\/|$)/.test(pathname)) {
       // A shared link to the public column carries its title and description for link previews.
       const html = indexHtml;
-      return showcasePageHtml(ctx.db, pathname, html.toString('utf8'), ctx.config.publicUrl ?? `${request.protocol}://${request.host}`).then((page) =>
+      return routedRead(request, (db) => showcasePageHtml(db, pathname, html.toString('utf8'), ctx.config.publicUrl ?? `${request.protocol}://${request.host}`)).then((page) =>
         reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(page),
       );
     }

@@ -21,6 +21,15 @@ const configSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** A PostgreSQL hot standby of DATABASE_URL answering public showcase and statistics reads (decision 020). */
+  DATABASE_REPLICA_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  /** A replica further behind than this many seconds is passed over for the primary. */
+  HUIJU_REPLICA_MAX_LAG_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  /** How long after a client's write its reads go to the primary (read-your-writes); default: max lag + 2 s. */
+  HUIJU_REPLICA_STICKY_SECONDS: z.coerce.number().min(0).max(3600).optional(),
   HUIJU_ADMIN_USERNAME: z.string().regex(/^[a-z0-9._-]{3,64}$/).default('admin'),
   /** Initial password of the system administrator; a random one is printed once when unset. */
   HUIJU_ADMIN_PASSWORD: z.string().optional(),
@@ -71,6 +80,11 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** Read replica (hot standby) of databaseUrl; only with databaseUrl. */
+  replicaUrl: string | undefined;
+  replicaMaxLagSeconds: number;
+  /** Seconds a client's reads stay on the primary after its write. */
+  replicaStickySeconds: number;
   adminUsername: string;
   adminPassword: string | undefined;
   seedRoot: string | undefined;
@@ -103,6 +117,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
+  if (c.DATABASE_REPLICA_URL && !c.DATABASE_URL) {
+    // A replica of the embedded database cannot exist: refuse rather than silently ignore it.
+    throw new ConfigError('Invalid configuration:\n  DATABASE_REPLICA_URL: only allowed together with DATABASE_URL (a replica of the embedded database cannot exist)');
+  }
   let fieldKeys: FieldKey[] | undefined;
   try {
     fieldKeys = c.HUIJU_FIELD_KEYS ? parseFieldKeys(c.HUIJU_FIELD_KEYS) : undefined;
@@ -115,6 +133,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(c.HUIJU_DATA_DIR),
     databaseUrl: c.DATABASE_URL,
     databasePoolSize: c.DATABASE_POOL_SIZE,
+    replicaUrl: c.DATABASE_REPLICA_URL,
+    replicaMaxLagSeconds: c.HUIJU_REPLICA_MAX_LAG_SECONDS,
+    replicaStickySeconds: c.HUIJU_REPLICA_STICKY_SECONDS ?? c.HUIJU_REPLICA_MAX_LAG_SECONDS + 2,
     adminUsername: c.HUIJU_ADMIN_USERNAME,
     adminPassword: c.HUIJU_ADMIN_PASSWORD,
     seedRoot: c.HUIJU_SEED_ROOT,

@@ -6,6 +6,7 @@ import { buildApp } from './app';
 import { loadFieldKeysFor } from './crypto/field-keys';
 import { migrate } from './db/migrate';
 import { huijuVersion, openConfiguredDatabase, prepareDatabase } from './bootstrap';
+import { openPostgres, type DatabaseHandle } from './db/database';
 import { deleteExpiredSessions } from './features/accounts/repository';
 import { committedStorageKeys } from './features/files/service';
 import { startMailWorker } from './jobs/mail-delivery';
@@ -17,6 +18,9 @@ import { purgeRateLimitWindows } from './rate-limit';
 /** Starts Huiju: opens and prepares the database, builds the app, listens, prints how to sign in. */
 export async function serve(config: Config): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
   const database = await openConfiguredDatabase(config);
+  // The replica is opened lazily by its pool: an unreachable standby does not stop the start-up,
+  // its reads go to the primary until the lag check finds it (decision 020).
+  const replica: DatabaseHandle | undefined = config.replicaUrl ? openPostgres(config.replicaUrl, config.databasePoolSize, { connectTimeoutMs: 2000 }) : undefined;
   let app: FastifyInstance | undefined;
   try {
     // Keys before anything reads personal data; the check needs the schema, hence migrate first.
@@ -28,7 +32,7 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
     // is uploading and every leftover goes at once; on a server other processes may share it.
     await files.recover((keys) => committedStorageKeys(database.db, keys), database.kind === 'pglite' ? 0 : 60 * 60_000);
     app = await buildApp(
-      { db: database.db, databaseKind: database.kind, config, version: huijuVersion, files, databaseUrl: database.url },
+      { db: database.db, databaseKind: database.kind, config, version: huijuVersion, files, databaseUrl: database.url, ...(replica ? { replicaDb: replica.db } : {}) },
       { logger: config.logLevel !== 'silent' },
     );
     await app.listen({ host: config.host, port: config.port });
@@ -37,6 +41,7 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
     printWelcome(config, database.kind, port, prepared, keys.source);
   } catch (error) {
     await app?.close();
+    await replica?.close();
     await database.close();
     throw error;
   }
@@ -69,6 +74,7 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
       await mail.stop();
       await jobLeader?.close();
       await app!.close();
+      await replica?.close();
       await database.close();
     })());
   return { app, stop };
@@ -79,7 +85,7 @@ function printWelcome(config: Config, kind: string, port: number, prepared: Awai
   const lines = [
     '',
     `  汇聚 Huiju ${huijuVersion} is running at ${url}`,
-    `  Database: ${kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL server (DATABASE_URL)'}`,
+    `  Database: ${kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL server (DATABASE_URL)'}${config.replicaUrl ? `; public and statistics reads from the replica (DATABASE_REPLICA_URL) while it lags at most ${config.replicaMaxLagSeconds} s` : ''}`,
     `  API docs: ${url}/api/docs`,
     keySource === 'HUIJU_FIELD_KEYS'
       ? '  Personal data sealed with the keys of HUIJU_FIELD_KEYS.'

@@ -16,6 +16,8 @@ describe('GET /api/health', () => {
       status: 'ok',
       database: testDatabaseKind() === 'postgres' ? 'postgresql' : 'pglite',
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      // No replica configured: every routed read is the primary's (tests/api/read-replica.test.ts covers one).
+      reads: { replica: 'none', lagSeconds: null, maxLagSeconds: 5, readsFromReplica: 0, readsFromPrimary: expect.any(Number), replicaFallbacks: 0 },
     });
   });
 });

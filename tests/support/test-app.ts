@@ -5,7 +5,7 @@ import { buildApp } from '../../src/server/app';
 import type { AppContext } from '../../src/server/app-context';
 import { huijuVersion } from '../../src/server/bootstrap';
 import { loadConfig } from '../../src/server/config';
-import type { Db } from '../../src/server/db/database';
+import type { DatabaseHandle, Db } from '../../src/server/db/database';
 import { totpCode } from '../../src/server/features/accounts/totp';
 import { createTestDatabase } from './test-database';
 import { testFieldKeys, testTotpSecret } from './template';
@@ -39,10 +39,15 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Capture the request logs (at info level) into this stream. */
   logStream?: NodeJS.WritableStream;
+  /** A test database made beforehand (closed with the app); a fresh copy of the template otherwise. */
+  database?: DatabaseHandle;
+  /** A read replica of the database (decision 020), and how often it is checked (0: only when asked). */
+  replicaDb?: Db;
+  replicaCheckIntervalMs?: number;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const filesDir = options.filesDir ?? '.test-data/files';
   const config = loadConfig({ HUIJU_DATA_DIR: filesDir, LOG_LEVEL: options.logStream ? 'info' : 'silent', HUIJU_FIELD_KEYS: testFieldKeys, ...options.env });
   const ctx: AppContext = {
@@ -52,6 +57,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     version: huijuVersion,
     files: new LocalFileStore(path.resolve(filesDir)),
     databaseUrl: database.url,
+    ...(options.replicaDb ? { replicaDb: options.replicaDb } : {}),
+    ...(options.replicaCheckIntervalMs !== undefined ? { replicaCheckIntervalMs: options.replicaCheckIntervalMs } : {}),
   };
   const app = await buildApp(ctx, {
     serveWeb: options.serveWeb ?? options.webDir !== undefined,

@@ -36,9 +36,9 @@ function setPgParsers() {
   pgParsersSet = true;
 }
 
-export function openPostgres(url: string, poolSize = 10): DatabaseHandle {
+export function openPostgres(url: string, poolSize = 10, options: { connectTimeoutMs?: number } = {}): DatabaseHandle {
   setPgParsers();
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: processApplicationName() });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: processApplicationName(), ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}) });
   // A client losing its server must not crash the process, idle (the pool's 'error') or checked out
   // (the client's own 'error', found by the fault harness stopping PostgreSQL under load): its query
   // fails, the pool drops it, and the next query reconnects.

@@ -7,6 +7,7 @@ import type { AppContext } from '../../app-context';
 import { notFound } from '../../errors';
 import { responses } from '../../http';
 import { clientOf, requireSession } from '../../plugins/auth';
+import { routedRead } from '../../plugins/read-routing';
 import { srcsets } from '../showcase/photo-variants';
 import { photoUrl } from '../showcase/presenter';
 import { findColumn } from '../showcase/repository';
@@ -89,12 +90,11 @@ export const articleRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
     );
   }
 
-  await app.register(publicArticleRoutes, { ctx });
+  await app.register(publicArticleRoutes);
 };
 
 /** Public: a column's published articles and one article (images through the showcase photo route). */
-const publicArticleRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const { db } = ctx;
+const publicArticleRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['showcase-public'];
   app.addHook('onSend', async (_request, reply, payload) => {
     if (reply.statusCode === 200) reply.header('Cache-Control', 'public, no-cache');
@@ -105,9 +105,11 @@ const publicArticleRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
     '/public/showcase/:unitId/:year/articles',
     { schema: { tags, summary: '栏目文章（公开）Published articles of a column', params: columnParams, querystring: publicArticlesQuery, response: responses({ 200: publicArticleListView }) } },
     async (request) => {
-      const column = await findColumn(db, request.params.unitId, request.params.year);
-      if (!column) throw notFound();
-      const { rows, total } = await articles.publicList(db, column.id, request.query);
+      const { rows, total } = await routedRead(request, async (db) => {
+        const column = await findColumn(db, request.params.unitId, request.params.year);
+        if (!column) throw notFound();
+        return articles.publicList(db, column.id, request.query);
+      });
       return { items: rows.map(presentArticleCard), total };
     },
   );
@@ -116,7 +118,7 @@ const publicArticleRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
     '/public/showcase/articles/:id',
     { schema: { tags, summary: '文章（公开）A published article', params: idParams, response: responses({ 200: publicArticleView }) } },
     async (request) => {
-      const { row, images } = await articles.publicArticle(db, request.params.id);
+      const { row, images } = await routedRead(request, (db) => articles.publicArticle(db, request.params.id));
       return {
         id: row.id,
         kind: row.kind,

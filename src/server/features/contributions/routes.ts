@@ -26,6 +26,7 @@ import type { AppContext } from '../../app-context';
 import { AppError, notFound } from '../../errors';
 import { responses } from '../../http';
 import { clientOf, requireSession } from '../../plugins/auth';
+import { routedRead } from '../../plugins/read-routing';
 import { fieldErrorFromIssue } from '../../plugins/errors';
 import { contentDisposition } from '../files/service';
 import { enforceRateLimit, RateLimiter } from '../../rate-limit';
@@ -197,10 +198,12 @@ const publicContributionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
     '/public/showcase/:unitId/:year/contribution-calls',
     { schema: { tags, summary: '栏目的作品征集（公开）Published calls of a column', params: columnParams, response: responses({ 200: publicCallListView }) } },
     async (request, reply) => {
-      const column = await findColumn(db, request.params.unitId, request.params.year);
-      if (!column) throw notFound();
+      const rows = await routedRead(request, async (db) => {
+        const column = await findColumn(db, request.params.unitId, request.params.year);
+        if (!column) throw notFound();
+        return contributions.publicCallsOfColumn(db, column.id);
+      });
       reply.header('Cache-Control', 'public, no-cache');
-      const rows = await contributions.publicCallsOfColumn(db, column.id);
       const now = new Date();
       return rows.map((r) => ({ id: r.id, title: r.title, open: callTakesSubmissions(r, now), opensAt: r.opens_at.toISOString(), closesAt: r.closes_at.toISOString(), kinds: kindsAccepted(r) }));
     },
@@ -210,7 +213,7 @@ const publicContributionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
     '/public/contribution-calls/:id',
     { schema: { tags, summary: '作品征集页（公开）A call', params: idParams, response: responses({ 200: publicCallView }) } },
     async (request, reply) => {
-      const call = await contributions.publicCall(db, request.params.id);
+      const call = await routedRead(request, (db) => contributions.publicCall(db, request.params.id));
       reply.header('Cache-Control', 'public, no-cache');
       return {
         id: call.id,
@@ -233,7 +236,7 @@ const publicContributionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
     '/public/contribution-calls/:id/works',
     { schema: { tags, summary: '已公开的作品（公开）Approved works of a call', params: idParams, querystring: publicWorksQuery, response: responses({ 200: publicWorksView }) } },
     async (request, reply) => {
-      const { rows, total } = await contributions.publicWorks(db, request.params.id, request.query);
+      const { rows, total } = await routedRead(request, (db) => contributions.publicWorks(db, request.params.id, request.query));
       reply.header('Cache-Control', 'public, no-cache');
       return {
         total,
@@ -263,7 +266,7 @@ const publicContributionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
       },
     },
     async (request, reply) => {
-      const media = await contributions.publicMedia(db, request.params.id);
+      const media = await routedRead(request, (db) => contributions.publicMedia(db, request.params.id));
       if (!media) throw notFound();
       const { w, format } = request.query;
       reply.header('Cache-Control', 'public, max-age=60, must-revalidate');

@@ -30,6 +30,7 @@ import { mayHandleDemand } from '../../../shared/domain/demands';
 import type { AppContext } from '../../app-context';
 import { responses } from '../../http';
 import { clientOf, requireSession } from '../../plugins/auth';
+import { routedRead } from '../../plugins/read-routing';
 import { enforceRateLimit, RateLimiter } from '../../rate-limit';
 import { presentContact, presentListItem } from './presenter';
 import * as repo from './repository';
@@ -165,13 +166,13 @@ const publicDemandRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.get(
     '/public/demands/regions',
     { schema: { tags, summary: '地区（逐级选择）Regions below a region', querystring: regionsQuery, response: responses({ 200: regionsView }) } },
-    async (request) => demands.regions(db, request.query.parent),
+    async (request) => routedRead(request, (db) => demands.regions(db, request.query.parent)),
   );
 
   app.get(
     '/public/demands/societies',
     { schema: { tags, summary: '学会（按名称查找）Societies by name', querystring: societiesQuery, response: responses({ 200: societiesView }) } },
-    async (request) => demands.societies(db, request.query.q),
+    async (request) => routedRead(request, (db) => demands.societies(db, request.query.q)),
   );
 
   app.post(
@@ -188,7 +189,7 @@ const publicDemandRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     { schema: { tags, summary: '诉求进度（凭查询码）A demand by its lookup code', params: lookupParams, response: responses({ 200: publicDemandView }) } },
     async (request, reply) => {
       await enforceRateLimit(db, limits.lookup, request, reply);
-      return demands.publicView(db, request.params.code);
+      return routedRead(request, (db) => demands.publicView(db, request.params.code));
     },
   );
 
@@ -204,6 +205,6 @@ const publicDemandRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.get(
     '/public/demand-cases',
     { schema: { tags, summary: '“办实事”案例（公开）Published cases', querystring: publicCasesQuery, response: responses({ 200: publicCasesView }) } },
-    async (request) => demands.cases(db, request.query.page, request.query.pageSize),
+    async (request) => routedRead(request, (db) => demands.cases(db, request.query.page, request.query.pageSize)),
   );
 };

@@ -7,6 +7,7 @@ import type { AppContext } from '../../app-context';
 import { notFound } from '../../errors';
 import { responses } from '../../http';
 import { clientOf, requireSession } from '../../plugins/auth';
+import { routedRead } from '../../plugins/read-routing';
 import { findStoredFile } from '../files/service';
 import type { NominationRow } from './repository';
 import * as nominations from './service';
@@ -98,7 +99,7 @@ export const nominationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
     '/public/gallery/:id',
     { schema: { tags, summary: '最美科技工作者风采（已公布的评选）Gallery of an announced round', params: idParams, response: responses({ 200: galleryView }) } },
     async (request, reply) => {
-      const gallery = await nominations.gallery(db, request.params.id);
+      const gallery = await routedRead(request, (db) => nominations.gallery(db, request.params.id));
       reply.header('Cache-Control', 'public, max-age=60');
       return gallery;
     },
@@ -108,8 +109,10 @@ export const nominationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
     '/public/gallery/:id/photos/:candidateId',
     { schema: { tags, summary: '风采照片 A gallery photo', params: idParams.extend({ candidateId: z.coerce.number().int().positive() }) } },
     async (request, reply) => {
-      const fileId = await nominations.galleryPhoto(db, request.params.id, request.params.candidateId);
-      const file = fileId ? await findStoredFile(db, fileId) : undefined;
+      const file = await routedRead(request, async (db) => {
+        const fileId = await nominations.galleryPhoto(db, request.params.id, request.params.candidateId);
+        return fileId ? findStoredFile(db, fileId) : undefined;
+      });
       if (!file) throw notFound();
       return reply.type(file.content_type).header('Cache-Control', 'public, max-age=86400').header('ETag', `"${file.sha256}"`).send(ctx.files.read(file.storage_key));
     },

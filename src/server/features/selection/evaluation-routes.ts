@@ -22,6 +22,7 @@ import type { Actor } from '../../../shared/domain/access';
 import type { AppContext } from '../../app-context';
 import { responses } from '../../http';
 import { clientOf, requireSession } from '../../plugins/auth';
+import { routedRead } from '../../plugins/read-routing';
 import { contentDisposition } from '../files/service';
 import { draftCommendationNotice, mailingLabels, mailingWorkbook } from './commendation';
 import * as evaluation from './evaluation';
@@ -262,7 +263,7 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
     { schema: { tags, summary: '公示名单（公开）Publicity list', params: idParams, response: responses({ 200: publicityView }) } },
     async (request, reply) => {
       reply.header('Cache-Control', 'public, max-age=60');
-      return evaluation.publicity(db, request.params.id);
+      return routedRead(request, (db) => evaluation.publicity(db, request.params.id));
     },
   );
 

@@ -9,6 +9,8 @@ export interface CachedAnswer {
   payload: string;
   etag: string;
   contentType: string;
+  /** Which database the answer was read from (decision 020), repeated in X-Huiju-Read-Source. */
+  source?: 'replica' | 'primary' | undefined;
 }
 
 export class PublicAnswerCache {

@@ -27,6 +27,7 @@ import type { AppContext } from '../../app-context';
 import { notFound } from '../../errors';
 import { responses } from '../../http';
 import { clientOf, requireSession } from '../../plugins/auth';
+import { readSourceHeader, readSourceOf, readsOwnWrites, routedRead } from '../../plugins/read-routing';
 import { presentCard, presentColumn, presentPublicActivity, presentPublication } from './presenter';
 import type { PublicAnswerCache } from './public-cache';
 import { photoVariant, photoVariantQuery, variantContentType, type VariantWidth } from './photo-variants';
@@ -155,7 +156,6 @@ export const showcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; publicCach
  * withdrawal shows at the next request.
  */
 const publicShowcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; publicCache: PublicAnswerCache }> = async (app, { ctx, publicCache }) => {
-  const { db } = ctx;
   const tags = ['showcase-public'];
   const keyOf = (request: FastifyRequest) => `${request.headers['accept-language'] ?? ''} ${request.url}`;
   const fromCache = new WeakSet<FastifyRequest>();
@@ -167,10 +167,13 @@ const publicShowcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; publicCache
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'GET') return;
     startedAt.set(request, publicCache.generation);
+    // A client that just wrote reads its own write from the primary, never an older answer kept here.
+    if (readsOwnWrites(request)) return;
     const cached = publicCache.get(keyOf(request));
     if (!cached) return;
     fromCache.add(request);
     validators(reply, cached.etag);
+    if (cached.source) reply.header(readSourceHeader, cached.source);
     if (matchesEtag(request.headers['if-none-match'], cached.etag)) return reply.code(304).send();
     return reply.type(cached.contentType).send(cached.payload);
   });
@@ -180,7 +183,8 @@ const publicShowcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; publicCache
     const etag = `"${createHash('sha256').update(payload).digest('base64url').slice(0, 32)}"`;
     validators(reply, etag);
     if (request.method === 'GET') {
-      publicCache.set(keyOf(request), { payload, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8') }, startedAt.get(request));
+      const contentType = String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8');
+      publicCache.set(keyOf(request), { payload, etag, contentType, source: readSourceOf(request) }, startedAt.get(request));
     }
     if (matchesEtag(request.headers['if-none-match'], etag)) {
       reply.code(304);
@@ -192,8 +196,8 @@ const publicShowcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; publicCache
   app.get(
     '/public/showcase/columns',
     { schema: { tags, summary: '有发布内容的专题栏目（公开）Columns with published activities', response: responses({ 200: publicColumnsView }) } },
-    async () => {
-      const rows = await showcase.publicColumns(db);
+    async (request) => {
+      const rows = await routedRead(request, (db) => showcase.publicColumns(db));
       const byUnit = new Map<number, { unitId: number; unitName: string; years: number[] }>();
       for (const r of rows) {
         const entry = byUnit.get(r.unit_id) ?? { unitId: r.unit_id, unitName: r.unit_name, years: [] };
@@ -207,7 +211,7 @@ const publicShowcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; publicCache
   app.get(
     '/public/showcase/:unitId/:year',
     { schema: { tags, summary: '专题栏目首页（公开）Column home', params: columnParams, response: responses({ 200: publicColumnView }) } },
-    async (request) => presentColumn(await showcase.publicColumn(db, request.params.unitId, request.params.year)),
+    async (request) => presentColumn(await routedRead(request, (db) => showcase.publicColumn(db, request.params.unitId, request.params.year))),
   );
 
   app.get(
@@ -216,7 +220,7 @@ const publicShowcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; publicCache
       schema: { tags, summary: '活动列表：筛选与全文搜索（公开）Activities, filtered and searched', params: columnParams, querystring: publicListQuery, response: responses({ 200: publicListView }) },
     },
     async (request) => {
-      const { column, rows, total, totalCapped } = await showcase.publicList(db, request.params.unitId, request.params.year, request.query);
+      const { column, rows, total, totalCapped } = await routedRead(request, (db) => showcase.publicList(db, request.params.unitId, request.params.year, request.query));
       return { items: rows.map((r) => presentCard(r, column.modules, column.phases)), total, totalCapped, page: request.query.page, pageSize: request.query.pageSize };
     },
   );
@@ -225,7 +229,7 @@ const publicShowcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; publicCache
     '/public/showcase/activities/:id',
     { schema: { tags, summary: '活动详情（公开）An activity', params: idParams, response: responses({ 200: publicActivityView }) } },
     async (request) => {
-      const { row, photos, signup } = await showcase.publicActivity(db, request.params.id);
+      const { row, photos, signup } = await routedRead(request, (db) => showcase.publicActivity(db, request.params.id));
       return presentPublicActivity(row, photos, signup);
     },
   );
@@ -241,7 +245,7 @@ const publicShowcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; publicCache
       },
     },
     async (request, reply) => {
-      const photo = await repo.findPublishedPhoto(db, request.params.fileId);
+      const photo = await routedRead(request, (db) => repo.findPublishedPhoto(db, request.params.fileId));
       if (!photo) throw notFound();
       const { w, format } = request.query;
       const etag = w ? `"${photo.sha256.slice(0, 24)}-${w}-${format}"` : `"${photo.sha256.slice(0, 32)}"`;

@@ -5,6 +5,7 @@ import { overviewView, statisticsQuery, statisticsView } from '../../../shared/c
 import type { AppContext } from '../../app-context';
 import { responses } from '../../http';
 import { requireSession } from '../../plugins/auth';
+import { routedRead } from '../../plugins/read-routing';
 import { contentDisposition } from '../files/service';
 import { campaignOverview, campaignStatistics } from './service';
 
@@ -18,20 +19,21 @@ const sheets = [
   ['timeliness', '报送及时性'],
 ] as const;
 
-export const statisticsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+// Statistics are reads only: they may come from the replica (decision 020).
+export const statisticsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app) => {
   const tags = ['statistics'];
 
   app.get(
     '/campaigns/:id/statistics',
     { schema: { tags, summary: '活动统计（本单位及下级）Statistics of a campaign', params: idParams, querystring: statisticsQuery, response: responses({ 200: statisticsView }) } },
-    async (request) => campaignStatistics(ctx.db, requireSession(request).actor, request.params.id, request.query.unitId),
+    async (request) => routedRead(request, (db) => campaignStatistics(db, requireSession(request).actor, request.params.id, request.query.unitId)),
   );
 
   app.get(
     '/campaigns/:id/statistics.xlsx',
     { schema: { tags, summary: '导出统计表 Export the statistics', params: idParams, querystring: statisticsQuery } },
     async (request, reply) => {
-      const stats = await campaignStatistics(ctx.db, requireSession(request).actor, request.params.id, request.query.unitId);
+      const stats = await routedRead(request, (db) => campaignStatistics(db, requireSession(request).actor, request.params.id, request.query.unitId));
       const workbook = new ExcelJS.Workbook();
       const summary = workbook.addWorksheet('概况');
       summary.addRows([
@@ -56,6 +58,6 @@ export const statisticsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
   app.get(
     '/campaigns/:id/overview',
     { schema: { tags, summary: '领导驾驶舱 One-page overview', params: idParams, querystring: statisticsQuery, response: responses({ 200: overviewView }) } },
-    async (request) => campaignOverview(ctx.db, requireSession(request).actor, request.params.id, request.query.unitId),
+    async (request) => routedRead(request, (db) => campaignOverview(db, requireSession(request).actor, request.params.id, request.query.unitId)),
   );
 };

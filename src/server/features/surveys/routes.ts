@@ -19,6 +19,7 @@ import { surveyReportDocx } from '../../documents/survey-report-docx';
 import { surveyWorkbook } from '../../documents/survey-xlsx';
 import { responses } from '../../http';
 import { clientOf, requireSession } from '../../plugins/auth';
+import { routedRead } from '../../plugins/read-routing';
 import { contentDisposition } from '../files/service';
 import { enforceRateLimit, RateLimiter } from '../../rate-limit';
 import { regionName, regionsUnder } from './regions';
@@ -160,7 +161,7 @@ const publicSurveyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
 
   app.get('/public/surveys/:token', { schema: { tags, summary: '问卷（公开）A survey to answer', params: tokenParams, response: responses({ 200: publicSurveyView }) } }, async (request, reply) => {
     await enforceRateLimit(db, limits.view, request, reply);
-    const s = await surveys.findPublic(db, request.params.token);
+    const s = await routedRead(request, (db) => surveys.findPublic(db, request.params.token));
     return {
       title: s.title,
       intro: s.intro,
