@@ -134,6 +134,16 @@ describe.skipIf(!privatePostgresWanted)('cluster: PostgreSQL primary + standby, 
       expect(read.statusCode).toBe(200);
       expect(read.headers.get('x-huiju-read-source')).toBe('replica');
 
+      // What an operator sees: the standby in recovery, both processes, one of them leading the jobs.
+      const check = huiju(['cluster-check', '--json'], env);
+      expect(check.code, check.out + check.err).toBe(0);
+      const report = JSON.parse(check.out) as { replica: { inRecovery?: boolean }; processes: { applicationName: string; self: boolean }[]; jobLeader: { holder: { applicationName: string } | null } };
+      expect(report.replica.inRecovery).toBe(true);
+      const serving = report.processes.filter((p) => !p.self).map((p) => p.applicationName);
+      console.log(`cluster-check: ${JSON.stringify(report.processes)} leader ${JSON.stringify(report.jobLeader)}; servers ${servers.map((s) => s.proc.pid).join(', ')}`);
+      expect(serving).toEqual(expect.arrayContaining(servers.map((server) => expect.stringMatching(new RegExp(`:${server.proc.pid}$`)))));
+      expect(servers.map((s) => `:${s.proc.pid}`).some((pid) => report.jobLeader.holder?.applicationName.endsWith(pid))).toBe(true);
+
       // Reminders: both processes restart at once (a deploy) and run their reminder round together;
       // each unit that has not submitted gets the due reminder exactly once.
       await Promise.all(servers.map((s) => stopServer(s)));
