@@ -1,6 +1,6 @@
 import type { Config } from './config';
 import type { Db, DatabaseKind } from './db/database';
-import type { LocalFileStore } from './storage/file-store';
+import type { FileStore } from './storage/file-store';
 
 /** What every feature needs from the process: built once in main.ts (or a test) and passed to buildApp. */
 export interface AppContext {
@@ -8,5 +8,5 @@ export interface AppContext {
   databaseKind: DatabaseKind;
   config: Config;
   version: string;
-  files: LocalFileStore;
+  files: FileStore;
 }
