@@ -38,7 +38,7 @@ export function registerBackupCommands(program: Command): void {
       try {
         const summary = await createBackup(database.db, {
           kind: database.kind,
-          files: openFileStore(config),
+          files: await openFileStore(config),
           outFile: out,
           huijuVersion,
         }).catch((error: unknown) => {
@@ -79,7 +79,7 @@ export function registerBackupCommands(program: Command): void {
         throw asCliError(error);
       });
       // Opened once the archive is verified: a refused archive leaves the data directory untouched.
-      const files = openFileStore(config);
+      const files = await openFileStore(config);
       if (!(await files.isEmpty())) {
         throw new CliError(`${files.location} already holds files: restore into an empty ${config.storage.kind === 's3' ? 'bucket' : 'data directory'}.`);
       }

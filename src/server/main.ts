@@ -20,7 +20,7 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
     await migrate(database.db);
     const keys = await loadFieldKeysFor(config, database.db);
     const prepared = await prepareDatabase(database.db, config);
-    const files = openFileStore(config);
+    const files = await openFileStore(config);
     // Uploads cut short by a crash: the embedded database locks the data directory, so nobody else
     // is uploading and every leftover goes at once; on a server other processes may share the store.
     await files.recover((keys) => committedStorageKeys(database.db, keys), database.kind === 'pglite' ? 0 : 60 * 60_000);
