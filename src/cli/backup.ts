@@ -6,6 +6,7 @@ import { huijuVersion, openConfiguredDatabase } from '../server/bootstrap';
 import { fieldKeyFileName } from '../server/crypto/field-keys';
 import { ArchiveFormatError } from '../server/backup/tar';
 import { BackupError, createBackup, readVerifiedManifest, restoreBackup } from '../server/backup/backup';
+import { openFileStore } from '../server/storage/open-file-store';
 import { CliError } from './shared';
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
@@ -37,7 +38,7 @@ export function registerBackupCommands(program: Command): void {
       try {
         const summary = await createBackup(database.db, {
           kind: database.kind,
-          filesRoot: path.join(config.dataDir, 'files'),
+          files: await openFileStore(config),
           outFile: out,
           huijuVersion,
         }).catch((error: unknown) => {
@@ -62,15 +63,14 @@ export function registerBackupCommands(program: Command): void {
     .addHelpText(
       'after',
       '\nThe target is HUIJU_DATA_DIR (its embedded database and files/ must not exist yet) or, with\n' +
-        'DATABASE_URL, a new empty database (files go to HUIJU_DATA_DIR/files). The archive is checked\n' +
+        'DATABASE_URL, a new empty database (files go to HUIJU_DATA_DIR/files, or the empty bucket of\n' +
+        'HUIJU_STORAGE=s3). The archive is checked\n' +
         'against its manifest before anything is written; the database part is one transaction.',
     )
     .action(async (file: string) => {
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new CliError(`File not found: ${file}`);
       const config = loadConfig();
-      const filesRoot = path.join(config.dataDir, 'files');
       const pgdata = path.join(config.dataDir, 'pgdata');
-      if (nonEmptyEntries(filesRoot, ['tmp']).length > 0) throw new CliError(`${filesRoot} already holds files: restore into an empty data directory.`);
       if (!config.databaseUrl && nonEmptyEntries(pgdata).length > 0) {
         throw new CliError(`${config.dataDir} already holds a database: restore into an empty data directory.`);
       }
@@ -78,11 +78,16 @@ export function registerBackupCommands(program: Command): void {
       const manifest = await readVerifiedManifest(file).catch((error: unknown) => {
         throw asCliError(error);
       });
+      // Opened once the archive is verified: a refused archive leaves the data directory untouched.
+      const files = await openFileStore(config);
+      if (!(await files.isEmpty())) {
+        throw new CliError(`${files.location} already holds files: restore into an empty ${config.storage.kind === 's3' ? 'bucket' : 'data directory'}.`);
+      }
       const createdPgdata = !config.databaseUrl && !fs.existsSync(pgdata);
       let restored = false;
       const database = await openConfiguredDatabase(config);
       try {
-        const summary = await restoreBackup(database.db, { file, filesRoot, manifest }).catch((error: unknown) => {
+        const summary = await restoreBackup(database.db, { file, files, manifest }).catch((error: unknown) => {
           throw asCliError(error);
         });
         restored = true;

@@ -1,6 +1,6 @@
 import type { Config } from './config';
 import type { Db, DatabaseKind } from './db/database';
-import type { LocalFileStore } from './storage/file-store';
+import type { FileStore } from './storage/file-store';
 
 /** What every feature needs from the process: built once in main.ts (or a test) and passed to buildApp. */
 export interface AppContext {
@@ -8,7 +8,7 @@ export interface AppContext {
   databaseKind: DatabaseKind;
   config: Config;
   version: string;
-  files: LocalFileStore;
+  files: FileStore;
   /**
    * The PostgreSQL server's URL, for the dedicated connections other processes are reached through
    * (cache invalidation's LISTEN). Absent on the embedded database, which one process holds.

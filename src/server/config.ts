@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseFieldKeys, type FieldKey } from './crypto/field-encryption';
+import type { S3Settings } from './storage/s3-file-store';
 
 /**
  * Every setting Huiju reads, validated once at start-up. A bad value stops the process
@@ -70,6 +71,17 @@ const configSchema = z.object({
    */
   HUIJU_FIELD_KEYS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where uploaded files live: `local` (HUIJU_DATA_DIR/files, also a shared mount) or `s3` (decision 021). */
+  HUIJU_STORAGE: z.enum(['local', 's3']).default('local'),
+  /** S3-compatible endpoint (MinIO, Ceph, a cloud's object storage); unset: AWS itself. */
+  HUIJU_S3_ENDPOINT: z.string().regex(/^https?:\/\/[^/\s]+/, 'must be an address such as https://minio.example.cn:9000').optional(),
+  HUIJU_S3_REGION: z.string().default('us-east-1'),
+  HUIJU_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name (3–63 lower-case letters, digits, dots, hyphens)').optional(),
+  /** Unset: the SDK's own credential chain (environment, instance role). */
+  HUIJU_S3_ACCESS_KEY_ID: z.string().optional(),
+  HUIJU_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Path-style addresses (http://host/bucket/key), which most S3-compatible servers need. */
+  HUIJU_S3_FORCE_PATH_STYLE: booleanFromEnv.default(false),
 });
 
 export type EnvConfig = z.infer<typeof configSchema>;
@@ -103,6 +115,7 @@ export interface Config {
   logLevel: EnvConfig['LOG_LEVEL'];
   /** Parsed HUIJU_FIELD_KEYS; undefined means the data directory's key file. */
   fieldKeys: FieldKey[] | undefined;
+  storage: { kind: 'local' } | ({ kind: 's3' } & S3Settings);
 }
 
 export class ConfigError extends Error {}
@@ -126,6 +139,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     fieldKeys = c.HUIJU_FIELD_KEYS ? parseFieldKeys(c.HUIJU_FIELD_KEYS) : undefined;
   } catch (error) {
     throw new ConfigError(`Invalid configuration:\n  ${(error as Error).message}`);
+  }
+  if (c.HUIJU_STORAGE === 's3') {
+    const problems: string[] = [];
+    if (!c.HUIJU_S3_BUCKET) problems.push('  HUIJU_S3_BUCKET: required when HUIJU_STORAGE=s3');
+    if (!c.HUIJU_S3_ACCESS_KEY_ID !== !c.HUIJU_S3_SECRET_ACCESS_KEY) {
+      problems.push(`  ${c.HUIJU_S3_ACCESS_KEY_ID ? 'HUIJU_S3_SECRET_ACCESS_KEY' : 'HUIJU_S3_ACCESS_KEY_ID'}: required with ${c.HUIJU_S3_ACCESS_KEY_ID ? 'HUIJU_S3_ACCESS_KEY_ID' : 'HUIJU_S3_SECRET_ACCESS_KEY'}`);
+    }
+    if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   return {
     host: c.HOST,
@@ -155,6 +176,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     idleTimeoutSeconds: c.HUIJU_IDLE_TIMEOUT_SECONDS,
     logLevel: c.LOG_LEVEL,
     fieldKeys,
+    storage:
+      c.HUIJU_STORAGE === 's3'
+        ? {
+            kind: 's3',
+            endpoint: c.HUIJU_S3_ENDPOINT,
+            region: c.HUIJU_S3_REGION,
+            bucket: c.HUIJU_S3_BUCKET!,
+            accessKeyId: c.HUIJU_S3_ACCESS_KEY_ID,
+            secretAccessKey: c.HUIJU_S3_SECRET_ACCESS_KEY,
+            forcePathStyle: c.HUIJU_S3_FORCE_PATH_STYLE,
+          }
+        : { kind: 'local' },
   };
 }
 

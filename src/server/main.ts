@@ -1,6 +1,5 @@
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { LocalFileStore } from './storage/file-store';
+import { openFileStore } from './storage/open-file-store';
 import type { Config } from './config';
 import { buildApp } from './app';
 import { loadFieldKeysFor } from './crypto/field-keys';
@@ -27,9 +26,9 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
     await migrate(database.db);
     const keys = await loadFieldKeysFor(config, database.db);
     const prepared = await prepareDatabase(database.db, config);
-    const files = new LocalFileStore(path.join(config.dataDir, 'files'));
+    const files = await openFileStore(config);
     // Uploads cut short by a crash: the embedded database locks the data directory, so nobody else
-    // is uploading and every leftover goes at once; on a server other processes may share it.
+    // is uploading and every leftover goes at once; on a server other processes may share the store.
     await files.recover((keys) => committedStorageKeys(database.db, keys), database.kind === 'pglite' ? 0 : 60 * 60_000);
     app = await buildApp(
       { db: database.db, databaseKind: database.kind, config, version: huijuVersion, files, databaseUrl: database.url, ...(replica ? { replicaDb: replica.db } : {}) },
@@ -38,7 +37,7 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    printWelcome(config, database.kind, port, prepared, keys.source);
+    printWelcome(config, database.kind, port, prepared, keys.source, files.location);
   } catch (error) {
     await app?.close();
     await replica?.close();
@@ -80,12 +79,13 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
   return { app, stop };
 }
 
-function printWelcome(config: Config, kind: string, port: number, prepared: Awaited<ReturnType<typeof prepareDatabase>>, keySource: string) {
+function printWelcome(config: Config, kind: string, port: number, prepared: Awaited<ReturnType<typeof prepareDatabase>>, keySource: string, filesAt: string) {
   const url = config.publicUrl ?? `http://localhost:${port}`;
   const lines = [
     '',
     `  汇聚 Huiju ${huijuVersion} is running at ${url}`,
     `  Database: ${kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL server (DATABASE_URL)'}${config.replicaUrl ? `; public and statistics reads from the replica (DATABASE_REPLICA_URL) while it lags at most ${config.replicaMaxLagSeconds} s` : ''}`,
+    `  Files: ${filesAt}`,
     `  API docs: ${url}/api/docs`,
     keySource === 'HUIJU_FIELD_KEYS'
       ? '  Personal data sealed with the keys of HUIJU_FIELD_KEYS.'

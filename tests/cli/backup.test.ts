@@ -9,14 +9,17 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPGlite, openPostgres, type DatabaseHandle, type Db } from '../../src/server/db/database';
 import { insertAuditEntry } from '../../src/server/features/audit/repository';
-import { LocalFileStore } from '../../src/server/storage/file-store';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { LocalFileStore, type FileStore } from '../../src/server/storage/file-store';
+import { S3FileStore, type S3Settings } from '../../src/server/storage/s3-file-store';
+import { startS3Server, type S3TestServer } from '../support/s3-server';
 import { huiju, tempDirs } from '../support/cli';
 
 const tempDir = tempDirs('huiju-backup-');
 
 /** Uploads a few files the way the file service stores them, and an audit entry with Chinese text. */
-async function addFilesAndRows(db: Db, filesRoot: string) {
-  const store = new LocalFileStore(filesRoot);
+async function addFilesAndRows(db: Db, filesRoot: string | FileStore) {
+  const store = typeof filesRoot === 'string' ? new LocalFileStore(filesRoot) : filesRoot;
   const root = await db.selectFrom('units').select(['id']).where('parent_id', 'is', null).executeTakeFirstOrThrow();
   const contents = [Buffer.from('%PDF-1.7 盖章文件\n'), randomBytes(300_000), Buffer.alloc(0)];
   const names = ['江苏省科协关于开展科技工作者日活动的通知.pdf', 'photo.jpg', '空文件.txt'];
@@ -40,8 +43,21 @@ async function addFilesAndRows(db: Db, filesRoot: string) {
   await insertAuditEntry(db, { actorUsername: 'test', action: 'test.backup', unitId: root.id, details: { 说明: '备份前的记录', n: 1.5 } });
 }
 
+/** The SHA-256 of every object of a bucket but staged and derived ones. */
+async function bucketFiles(settings: S3Settings) {
+  const client = new S3Client({ endpoint: settings.endpoint, region: settings.region, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const files: Record<string, string> = {};
+  const page = await client.send(new ListObjectsV2Command({ Bucket: settings.bucket }));
+  for (const object of page.Contents ?? []) {
+    if (object.Key!.startsWith('tmp/') || object.Key!.startsWith('derived/')) continue;
+    const body = await client.send(new GetObjectCommand({ Bucket: settings.bucket, Key: object.Key! }));
+    files[object.Key!] = createHash('sha256').update(await body.Body!.transformToByteArray()).digest('hex');
+  }
+  return files;
+}
+
 /** Every table's row count and a digest of its rows, every sequence, and the SHA-256 of every stored file. */
-async function stateOf(db: Db, filesRoot: string) {
+async function stateOf(db: Db, filesRoot: string | S3Settings) {
   await sql`set timezone = 'UTC'`.execute(db);
   const tables = await sql<{ name: string }>`
     select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -70,7 +86,8 @@ async function stateOf(db: Db, filesRoot: string) {
       else files[`${prefix}${entry.name}`] = createHash('sha256').update(fs.readFileSync(full)).digest('hex');
     }
   };
-  walk(filesRoot, '');
+  if (typeof filesRoot === 'string') walk(filesRoot, '');
+  else Object.assign(files, await bucketFiles(filesRoot));
   return { rows, seq, files };
 }
 
@@ -179,6 +196,51 @@ describe('huiju backup and restore on the embedded database', () => {
     expect(refused.code).toBe(1);
     expect(refused.err).toContain(`files/${file} does not match its SHA-256 in the manifest`);
     expect(fs.readdirSync(empty).filter((name) => name !== 'huiju.lock')).toEqual([]);
+  });
+});
+
+describe('huiju backup and restore with S3 storage', () => {
+  const servers: S3TestServer[] = [];
+  afterAll(async () => {
+    for (const server of servers) await server.stop();
+  });
+
+  it('streams the files from the bucket into the archive and back into an empty bucket', async () => {
+    const [from, to] = await Promise.all([startS3Server(), startS3Server()]);
+    servers.push(from, to);
+    const source = tempDir();
+    const env = { HUIJU_DATA_DIR: source, ...from.env };
+    expect(huiju(['units', 'seed-regions', '--root', '32'], env).code).toBe(0);
+    const database = await openPGlite(source);
+    let before: Awaited<ReturnType<typeof stateOf>>;
+    try {
+      await addFilesAndRows(database.db, new S3FileStore(from.settings, path.join(source, 'staging')));
+      before = await stateOf(database.db, from.settings);
+    } finally {
+      await database.close();
+    }
+    expect(Object.keys(before.files)).toHaveLength(3);
+    expect(fs.existsSync(path.join(source, 'files'))).toBe(false);
+
+    const archive = path.join(tempDir(), 'huiju-s3.tar.gz');
+    const backup = huiju(['backup', archive], env);
+    expect(backup.code, backup.err).toBe(0);
+    expect(backup.out).toMatch(/3 files \(0\.29 MiB\)/);
+
+    const target = tempDir();
+    const restore = huiju(['restore', archive], { HUIJU_DATA_DIR: target, ...to.env });
+    expect(restore.code, restore.err).toBe(0);
+    expect(restore.out).toMatch(/3 files/);
+    const restored = await openPGlite(target);
+    try {
+      expect(await stateOf(restored.db, to.settings)).toEqual(before);
+    } finally {
+      await restored.close();
+    }
+    // Not into a bucket that already holds files.
+    const again = huiju(['restore', archive], { HUIJU_DATA_DIR: tempDir(), ...to.env });
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/s3:\/\/huiju-.* already holds files: restore into an empty bucket/);
   });
 });
 

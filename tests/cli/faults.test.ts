@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPGlite, openPostgres, type DatabaseHandle } from '../../src/server/db/database';
 import { huiju, tempDirs } from '../support/cli';
@@ -27,6 +28,8 @@ import {
 import { issueJiangsuNotice, jiangsuItem } from '../support/jiangsu-scenario';
 import { PrivateCluster, privatePostgresWanted } from '../support/pg-cluster';
 import { installTestFieldKeys, testFieldKeys } from '../support/template';
+import { startS3Server } from '../support/s3-server';
+import type { S3Settings } from '../../src/server/storage/s3-file-store';
 
 // The data the harness writes itself (accounts) is sealed with the key the servers it starts are given.
 installTestFieldKeys();
@@ -53,6 +56,45 @@ interface Target {
   exclusive: boolean;
   /** The files directory is a small tmpfs that can be filled. */
   diskFull?: boolean;
+  /** What the file store holds, read behind the server. */
+  storage: StorageView;
+}
+
+/** Final files (storage key → SHA-256) and staged entries (ids), whatever the store. */
+interface StorageView {
+  finals(): Promise<Map<string, string>>;
+  staged(): Promise<string[]>;
+}
+
+function localStorageView(filesRoot: string): StorageView {
+  return { finals: async () => filesOnDisk(filesRoot), staged: async () => tmpEntries(filesRoot) };
+}
+
+/** A bucket: objects under `tmp/` and the process's local staging copies are staged, `derived/` is a cache. */
+function s3StorageView(settings: S3Settings, stagingDir: string): StorageView {
+  const client = new S3Client({ endpoint: settings.endpoint, region: settings.region, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const keys = async (prefix: string) => {
+    const found: string[] = [];
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: prefix, ContinuationToken }));
+      found.push(...(page.Contents ?? []).map((o) => o.Key!));
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+    return found;
+  };
+  return {
+    finals: async () => {
+      const found = new Map<string, string>();
+      for (const key of await keys('')) {
+        if (key.startsWith('tmp/') || key.startsWith('derived/')) continue;
+        const body = await client.send(new GetObjectCommand({ Bucket: settings.bucket, Key: key }));
+        found.set(key, sha256(Buffer.from(await body.Body!.transformToByteArray())));
+      }
+      return found;
+    },
+    staged: async () => [...(await keys('tmp/')).map((k) => k.slice(4)), ...(fs.existsSync(stagingDir) ? fs.readdirSync(stagingDir) : [])],
+  };
 }
 
 async function prepare(target: Target, societies: number) {
@@ -112,12 +154,11 @@ async function checkThroughApi(province: HttpClient, taskId: number, jobs: Submi
 
 /** The invariants read behind the server: rows ⇔ files with SHA-256, no duplicates, the audit chain. */
 async function checkStorage(target: Target, taskId: number, jobs: SubmissionJob[]) {
-  const filesRoot = path.join(target.dataDir, 'files');
   const database = await target.open();
   try {
     const { db } = database;
     const rows = await db.selectFrom('stored_files').select(['id', 'storage_key', 'sha256', 'size_bytes']).execute();
-    const onDisk = filesOnDisk(filesRoot);
+    const onDisk = await target.storage.finals();
     // No row without its file, no file without its row, each with the SHA-256 recorded.
     expect(new Map(rows.map((r) => [r.storage_key, r.sha256]))).toEqual(onDisk);
     // Every acknowledged upload is present with the SHA-256 of what was sent.
@@ -125,8 +166,8 @@ async function checkStorage(target: Target, taskId: number, jobs: SubmissionJob[
     for (const job of jobs) for (const file of job.acknowledgedFiles) expect(byId.get(file.id)?.sha256).toBe(file.sha256);
     // An upload cut by the kill leaves nothing behind once the server has started again.
     const keys = new Set(rows.map((r) => r.storage_key.slice(3)));
-    expect(tmpEntries(filesRoot).filter((name) => keys.has(name))).toEqual([]);
-    if (target.exclusive) expect(tmpEntries(filesRoot)).toEqual([]);
+    expect((await target.storage.staged()).filter((name) => keys.has(name))).toEqual([]);
+    if (target.exclusive) expect(await target.storage.staged()).toEqual([]);
     // No duplicates: one submission per unit, submitted once, one completed key per job.
     const submissions = await db.selectFrom('submissions').select(['id', 'unit_id', 'status']).where('task_id', '=', taskId).execute();
     expect(submissions.map((s) => s.unit_id).sort()).toEqual(jobs.map((j) => j.unitId).sort());
@@ -152,7 +193,6 @@ async function checkStorage(target: Target, taskId: number, jobs: SubmissionJob[
  * stops sending is cut off after the idle timeout and nothing of its upload is kept.
  */
 async function slowClients(target: Target, taskId: number, jobs: SubmissionJob[]) {
-  const filesRoot = path.join(target.dataDir, 'files');
   const slowFile = randomPdf(24_000);
   const url = `/api/v1/collection-tasks/${taskId}/files?field=stampedPdf`;
   const trickled = trickleUpload(jobs[0]!.client, url, slowFile, '慢速上传.pdf', { chunk: 1500, everyMs: 100 });
@@ -174,12 +214,12 @@ async function slowClients(target: Target, taskId: number, jobs: SubmissionJob[]
 
   // Killed uploads of the SIGKILL phase may still be staged: a server sharing its data directory
   // (PostgreSQL) sweeps only staged files older than an hour, since another process may own them.
-  const stagedBefore = tmpEntries(filesRoot);
+  const stagedBefore = (await target.storage.staged()).sort();
   const stalledAt = Date.now();
   const stalled = await trickleUpload(jobs[1]!.client, url, randomPdf(60_000), '中断上传.pdf', { chunk: 8000, everyMs: 20, stopAfter: 24_000 });
   expect(stalled).toBe('closed');
   console.log(`fault harness: a stalled upload was cut off after ${Date.now() - stalledAt} ms`);
-  await expect.poll(() => tmpEntries(filesRoot)).toEqual(stagedBefore);
+  await expect.poll(async () => (await target.storage.staged()).sort()).toEqual(stagedBefore);
 }
 
 /** The upload directory full (a small tmpfs): a clean 507 problem, nothing half-stored, and service after space returns. */
@@ -256,7 +296,30 @@ describe('fault harness on the embedded database', () => {
     const diskFull = canMountTmpfs(dataDir) && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', filesRoot]).status === 0;
     if (diskFull) mounts.push(filesRoot);
     else console.log('fault harness: cannot mount a tmpfs here, the full-disk case is skipped');
-    await sigkillDuringBurst({ env: { HUIJU_DATA_DIR: dataDir, HUIJU_FIELD_KEYS: testFieldKeys, HUIJU_IDLE_TIMEOUT_SECONDS: '3' }, dataDir, open: () => openPGlite(dataDir), exclusive: true, diskFull });
+    await sigkillDuringBurst({
+      env: { HUIJU_DATA_DIR: dataDir, HUIJU_FIELD_KEYS: testFieldKeys, HUIJU_IDLE_TIMEOUT_SECONDS: '3' },
+      dataDir,
+      open: () => openPGlite(dataDir),
+      exclusive: true,
+      diskFull,
+      storage: localStorageView(filesRoot),
+    });
+  });
+
+  it('with S3 storage (s3rver on loopback): no object without its row after SIGKILL at a random point', async () => {
+    const s3 = await startS3Server();
+    try {
+      const dataDir = tempDir();
+      await sigkillDuringBurst({
+        env: { HUIJU_DATA_DIR: dataDir, HUIJU_FIELD_KEYS: testFieldKeys, HUIJU_IDLE_TIMEOUT_SECONDS: '3', ...s3.env },
+        dataDir,
+        open: () => openPGlite(dataDir),
+        exclusive: true,
+        storage: s3StorageView(s3.settings, path.join(dataDir, 'staging')),
+      });
+    } finally {
+      await s3.stop();
+    }
   });
 });
 
@@ -285,6 +348,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('fault harness on a PostgreSQL s
       dataDir,
       open: async () => openPostgres(url.toString(), 2),
       exclusive: false,
+      storage: localStorageView(path.join(dataDir, 'files')),
     });
   });
 });
@@ -294,7 +358,7 @@ describe.skipIf(!privatePostgresWanted)('fault harness: PostgreSQL stopped with 
   it('answers 503 problem+json with Retry-After while the database is down and recovers without a restart', async () => {
     const cluster = new PrivateCluster(await freePort());
     const dataDir = tempDir();
-    const target: Target = { env: { HUIJU_DATA_DIR: dataDir, HUIJU_FIELD_KEYS: testFieldKeys, DATABASE_URL: cluster.url }, dataDir, open: async () => openPostgres(cluster.url, 2), exclusive: false };
+    const target: Target = { env: { HUIJU_DATA_DIR: dataDir, HUIJU_FIELD_KEYS: testFieldKeys, DATABASE_URL: cluster.url }, dataDir, open: async () => openPostgres(cluster.url, 2), exclusive: false, storage: localStorageView(path.join(dataDir, 'files')) };
     let server: ServerProcess | undefined;
     try {
       const people = await prepare(target, 4);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { LocalFileStore } from '../../src/server/storage/file-store';
+import { LocalFileStore, type FileStore } from '../../src/server/storage/file-store';
 import { buildApp } from '../../src/server/app';
 import type { AppContext } from '../../src/server/app-context';
 import { huijuVersion } from '../../src/server/bootstrap';
@@ -35,6 +35,8 @@ export interface TestAppOptions {
   webDir?: string;
   /** A storage directory of the test's own, when it must see every file written. */
   filesDir?: string;
+  /** A store of the test's own (an S3FileStore on a loopback server); default a LocalFileStore in filesDir. */
+  files?: FileStore;
   /** Extra settings (e.g. HUIJU_PUBLIC_URL) as environment variables. */
   env?: Record<string, string>;
   /** Capture the request logs (at info level) into this stream. */
@@ -55,7 +57,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     databaseKind: database.kind,
     config,
     version: huijuVersion,
-    files: new LocalFileStore(path.resolve(filesDir)),
+    files: options.files ?? new LocalFileStore(path.resolve(filesDir)),
     databaseUrl: database.url,
     ...(options.replicaDb ? { replicaDb: options.replicaDb } : {}),
     ...(options.replicaCheckIntervalMs !== undefined ? { replicaCheckIntervalMs: options.replicaCheckIntervalMs } : {}),

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { sql, type Transaction } from 'kysely';
 import type { Db, DbOrTx, DatabaseKind } from '../db/database';
 import { applyMigration, ensureMigrationsTable, readMigrationFiles } from '../db/migrate';
 import type { Database } from '../db/schema';
+import type { FileStore } from '../storage/file-store';
 import { ArchiveFormatError, readTar, TarWriter, type EntrySink } from './tar';
 
 /**
@@ -88,7 +91,7 @@ async function listSequences(db: DbOrTx) {
 /** Writes the archive to `outFile` (which must not exist); a partial file is never left under that name. */
 export async function createBackup(
   db: Db,
-  options: { kind: DatabaseKind; filesRoot: string; outFile: string; huijuVersion: string },
+  options: { kind: DatabaseKind; files: FileStore; outFile: string; huijuVersion: string },
 ): Promise<BackupSummary> {
   if (fs.existsSync(options.outFile)) throw new BackupError(`${options.outFile} already exists: choose a new file name.`);
   const partial = `${options.outFile}.partial`;
@@ -112,7 +115,7 @@ export async function createBackup(
           entries.push({ name: entry, sha256: dumped.sha256, bytes: dumped.bytes });
         }
         const sequences = await listSequences(trx);
-        const files = await trx.selectFrom('stored_files').select(['storage_key', 'sha256', 'size_bytes']).orderBy('storage_key').execute();
+        const files = await trx.selectFrom('stored_files').select(['storage_key', 'sha256', 'size_bytes', 'created_at']).orderBy('storage_key').execute();
         return { serverVersion, migrations, tables, sequences, files };
       });
 
@@ -123,15 +126,13 @@ export async function createBackup(
     const mismatchedFiles: string[] = [];
     let fileBytes = 0;
     for (const file of snapshot.files) {
-      // A row committed an instant ago (or before a crash, until the next start) may still have its
-      // file staged under tmp/ (decision 011).
-      const final = path.join(options.filesRoot, file.storage_key);
-      const staged = path.join(options.filesRoot, 'tmp', file.storage_key.slice(3));
-      const source = fs.existsSync(final) || !fs.existsSync(staged) ? final : staged;
-      if (!fs.existsSync(source)) throw new BackupError(`stored file ${file.storage_key} is missing from ${options.filesRoot}: the backup would be incomplete.`);
+      // Read through the store: a row committed an instant ago (or before a crash, until the next
+      // start) is read from its staged place (decisions 011 and 021).
+      const size = await options.files.size(file.storage_key);
+      if (size === null) throw new BackupError(`stored file ${file.storage_key} is missing from ${options.files.location}: the backup would be incomplete.`);
       const entry = `files/${file.storage_key}`;
       const hash = sha256();
-      const bytes = await writer.addFile(entry, source, (chunk) => hash.update(chunk));
+      const bytes = await writer.addStream(entry, size, new Date(file.created_at), options.files.read(file.storage_key), (chunk) => hash.update(chunk));
       const digest = hash.digest('hex');
       if (digest !== file.sha256) mismatchedFiles.push(file.storage_key);
       files.push({ storageKey: file.storage_key, sha256: digest, bytes, entry });
@@ -263,7 +264,7 @@ export interface RestoreSummary {
  * the schema (the backup's own migrations), every row, the sequences and the constraints are one
  * transaction; files are written under their storage keys and removed again if anything fails.
  */
-export async function restoreBackup(db: Db, options: { file: string; filesRoot: string; manifest: BackupManifest }): Promise<RestoreSummary> {
+export async function restoreBackup(db: Db, options: { file: string; files: FileStore; manifest: BackupManifest }): Promise<RestoreSummary> {
   const { manifest } = options;
   const known = new Map(readMigrationFiles().map((f) => [f.name, f]));
   const migrations = manifest.migrations.map((m) => {
@@ -317,25 +318,21 @@ export async function restoreBackup(db: Db, options: { file: string; filesRoot: 
         if (table) return tableLoader(trx, table, columns.get(table)!, (n) => loaded.set(table, (loaded.get(table) ?? 0) + n));
         const file = entryFile.get(name);
         if (file) {
-          const target = path.join(options.filesRoot, file.storageKey);
           if (!/^[0-9a-f]{2}\/[0-9a-f-]{36}$/.test(file.storageKey)) throw new BackupError(`invalid storage key ${file.storageKey} in the manifest`);
-          fs.mkdirSync(path.dirname(target), { recursive: true });
-          const tmp = `${target}.restoring`;
-          const out = fs.openSync(tmp, 'wx');
-          written.push(tmp);
-          const hash = sha256();
+          // Streamed into the store as the archive is read: never more than a pipe's worth in memory.
+          const body = new PassThrough();
+          written.push(file.storageKey);
+          const stored = options.files.restore(file.storageKey, body);
+          stored.catch(() => {});
           return {
-            write: (chunk) => {
-              hash.update(chunk);
-              fs.writeSync(out, chunk);
+            write: async (chunk) => {
               fileBytes += chunk.length;
+              if (!body.write(chunk)) await Promise.race([once(body, 'drain'), stored]);
             },
-            end: () => {
-              fs.fsyncSync(out);
-              fs.closeSync(out);
-              if (hash.digest('hex') !== file.sha256) throw new BackupError(`${name} changed while it was restored`);
-              fs.renameSync(tmp, target);
-              written[written.indexOf(tmp)] = target;
+            end: async () => {
+              body.end();
+              const { sha256: digest } = await stored;
+              if (digest !== file.sha256) throw new BackupError(`${name} changed while it was restored`);
             },
           };
         }
@@ -362,7 +359,7 @@ export async function restoreBackup(db: Db, options: { file: string; filesRoot: 
       fileBytes,
     };
   } catch (error) {
-    for (const file of written) fs.rmSync(file, { force: true });
+    for (const key of written) await options.files.remove(key).catch(() => {});
     throw error;
   }
 }

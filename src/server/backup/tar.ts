@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
 
 /**
@@ -66,15 +67,24 @@ export class TarWriter {
   /** Streams a file in; `onChunk` sees every byte (for hashing). Returns the bytes written. */
   async addFile(name: string, source: string, onChunk?: (chunk: Buffer) => void): Promise<number> {
     const stat = await fs.promises.stat(source);
-    await this.write(header(name, stat.size, stat.mtime));
+    return this.addStream(name, stat.size, stat.mtime, fs.createReadStream(source), onChunk, source);
+  }
+
+  /** Streams `size` bytes in from `source` (a stored file), refusing a source that grew or shrank. */
+  async addStream(name: string, size: number, mtime: Date, source: Readable, onChunk?: (chunk: Buffer) => void, label = name): Promise<number> {
+    await this.write(header(name, size, mtime));
     let written = 0;
-    for await (const chunk of fs.createReadStream(source) as AsyncIterable<Buffer>) {
-      written += chunk.length;
-      if (written > stat.size) throw new Error(`${source} grew while it was archived`);
-      onChunk?.(chunk);
-      await this.write(chunk);
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        written += chunk.length;
+        if (written > size) throw new Error(`${label} grew while it was archived`);
+        onChunk?.(chunk);
+        await this.write(chunk);
+      }
+    } finally {
+      source.destroy();
     }
-    if (written !== stat.size) throw new Error(`${source} shrank while it was archived`);
+    if (written !== size) throw new Error(`${label} shrank while it was archived`);
     await this.pad(written);
     return written;
   }

@@ -293,7 +293,7 @@ const publicContributionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
           .code(206)
           .header('Content-Range', `bytes ${start}-${end}/${size}`)
           .header('Content-Length', String(end - start + 1))
-          .send(ctx.files.readRange(media.storage_key, start, end + 1));
+          .send(ctx.files.read(media.storage_key, { start, end: end + 1 }));
       }
       return reply.header('Content-Length', String(size)).send(ctx.files.read(media.storage_key));
     },

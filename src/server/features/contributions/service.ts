@@ -9,7 +9,7 @@ import { countWords } from '../../../shared/domain/word-count';
 import type { Db, DbOrTx } from '../../db/database';
 import type { ContributionCallStatus, ContributionStatus } from '../../db/schema';
 import { AppError, forbidden, invalidFields, notFound, staleVersion, type FieldError } from '../../errors';
-import type { LocalFileStore } from '../../storage/file-store';
+import type { FileStore } from '../../storage/file-store';
 import type { ClientInfo } from '../accounts/service';
 import { actorFields, insertAuditEntry } from '../audit/repository';
 import { acceptUpload } from '../files/service';
@@ -277,7 +277,7 @@ const publicActor = { userId: 0, username: 'public', unitId: 0 };
  */
 export async function submit(
   db: Db,
-  files: LocalFileStore,
+  files: FileStore,
   options: { call: repo.CallRow; fields: SubmissionFields; file: { source: Readable; fileName: string } | null; idempotencyKey: string | null; ip: string; now?: Date },
 ): Promise<{ created: boolean; view: ReturnType<typeof receipt> }> {
   const { call, fields, file } = options;

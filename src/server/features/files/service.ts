@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { can, type Actor } from '../../../shared/domain/access';
 import type { Db, DbOrTx } from '../../db/database';
 import { AppError, notFound } from '../../errors';
-import { FileTooLargeError, storageFullCodes, type LocalFileStore } from '../../storage/file-store';
+import { FileTooLargeError, storageFullCodes, type FileStore } from '../../storage/file-store';
 import { cleanFileName, contentTypes, extensionOf, extensionsOf, sniffFileKind, type FileKind } from '../../storage/file-types';
 import type { ClientInfo } from '../accounts/service';
 import { actorFields, insertAuditEntry } from '../audit/repository';
@@ -20,15 +20,15 @@ const kindLabel = (kinds: readonly FileKind[]) => kinds.map((k) => `.${k}`).join
 const fileField = [{ field: 'file', code: 'invalid' as const }];
 
 /** Judges a stored file by its content: its real kind, no executables, no active PDFs, no bombs, no macros (zip or OLE). */
-async function inspect(files: LocalFileStore, storageKey: string, size: number, name: string): Promise<FileKind | null> {
-  const head = await files.head(storageKey, 4096);
+async function inspect(files: FileStore, storageKey: string, size: number, name: string): Promise<FileKind | null> {
+  const head = await files.readAt(storageKey, 0, 4096);
   if (isExecutable(head)) throw new AppError('file_executable', 422, { name }, fileField);
   // Office files are zips: always judge them by inflating them (bombs, macros), never by the head alone.
   if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
     const reader: UploadReader = {
       size,
       read: (position, length) => files.readAt(storageKey, position, length),
-      stream: (start, end) => files.readRange(storageKey, start, end),
+      stream: (start, end) => files.read(storageKey, { start, end }),
     };
     const verdict = await inspectOfficeZip(reader, zipLimits);
     if (!verdict.ok && verdict.reason === 'macros') throw new AppError('file_has_macros', 422, { name }, fileField);
@@ -62,7 +62,7 @@ export interface UploadOptions {
  * Accepts an upload: streamed to storage under a generated name with its SHA-256, then judged by
  * content. Anything refused is removed again, so a refusal stores nothing.
  */
-export async function acceptUpload(db: Db, files: LocalFileStore, options: UploadOptions) {
+export async function acceptUpload(db: Db, files: FileStore, options: UploadOptions) {
   if (fileNameProblem(options.fileName)) {
     options.source.resume(); // let the request finish; nothing is written
     throw new AppError('file_name_invalid', 422, {}, fileField);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { buffer } from 'node:stream/consumers';
 import sharp from 'sharp';
-import type { LocalFileStore } from '../../storage/file-store';
+import type { FileStore } from '../../storage/file-store';
 
 /**
  * Resized copies of published photos, so a phone downloads a small image: widths for a phone, a
@@ -27,7 +27,7 @@ export async function renderVariant(original: Buffer, width: VariantWidth, forma
 const pending = new Map<string, Promise<Buffer>>();
 
 /** The variant of a stored photo, made once and kept under the original's hash. */
-export async function photoVariant(files: LocalFileStore, photo: { storage_key: string; sha256: string }, width: VariantWidth, format: VariantFormat): Promise<Buffer> {
+export async function photoVariant(files: FileStore, photo: { storage_key: string; sha256: string }, width: VariantWidth, format: VariantFormat): Promise<Buffer> {
   const name = `${photo.sha256}-${width}.${format}`;
   const cached = await files.readDerived(name);
   if (cached) return cached;

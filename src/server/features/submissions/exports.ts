@@ -5,7 +5,7 @@ import type { Actor } from '../../../shared/domain/access';
 import { personalDataFields, maskPersonalValues } from '../../../shared/forms/personal-values';
 import { submissionValuesSchema, type FieldValue } from '../../../shared/forms/definition';
 import type { DbOrTx } from '../../db/database';
-import type { LocalFileStore } from '../../storage/file-store';
+import type { FileStore } from '../../storage/file-store';
 import { cleanFileName } from '../../storage/file-types';
 import type { ClientInfo } from '../accounts/service';
 import { actorFields, insertAuditEntry } from '../audit/repository';
@@ -69,7 +69,7 @@ export async function exportSummary(db: DbOrTx, task: TaskWithNotice, output: Wr
  * recompressed (PDFs, Office files and photos are compressed already), so the final size is known
  * before the first byte and nothing is held in memory.
  */
-export async function exportZip(db: DbOrTx, files: LocalFileStore, task: TaskWithNotice) {
+export async function exportZip(db: DbOrTx, files: FileStore, task: TaskWithNotice) {
   const taskIds = await repo.taskTreeIds(db, task.id);
   const rows = await db
     .selectFrom('submission_files as sf')
