@@ -484,6 +484,8 @@ export interface SubmissionsTable {
   form_version_id: number | null;
   status: Generated<SubmissionStatus>;
   values: ColumnType<unknown, string | undefined, string>;
+  /** The field key the values' contacts and addresses were sealed under; null: clear text not yet sealed (migration 0022). */
+  values_sealed_with: string | null;
   routed_unit_id: number | null;
   first_submitted_at: NullableTimestamp;
   submitted_at: NullableTimestamp;
@@ -524,6 +526,8 @@ export interface SubmissionRevisionsTable {
   version: number;
   status: string;
   values: ColumnType<unknown, string, string>;
+  /** As `submissions.values_sealed_with`. */
+  values_sealed_with: string | null;
   action: string;
   comment: ColumnType<unknown, string | null | undefined, never>;
   actor_user_id: number | null;
