@@ -103,6 +103,13 @@ describe('huiju field keys on the command line', () => {
     expect(stale.code).toBe(1);
     expect(stale.err).toMatch(/sealed under field key "prod2", which is not configured/);
     expect(stale.err).not.toMatch(/\n\s+at /);
+    // TOTP secrets have their own keys and command (none enrolled here: the command reports 0).
+    const noTotpKey = huiju(['rotate-totp-key'], { ...env, HUIJU_FIELD_KEYS: newKey });
+    expect(noTotpKey.code).toBe(1);
+    expect(noTotpKey.err).toContain('No TOTP key configured: set HUIJU_TOTP_KEYS');
+    const totp = huiju(['rotate-totp-key'], { ...env, HUIJU_FIELD_KEYS: newKey, HUIJU_TOTP_KEYS: `t2:${Buffer.alloc(32, 7).toString('base64')}` });
+    expect(totp.code, totp.err).toBe(0);
+    expect(totp.out).toMatch(/Re-sealed 0 TOTP secrets under TOTP key t2/);
     const bad = huiju(['audit', 'verify'], { ...env, HUIJU_FIELD_KEYS: 'prod2:AAAA' });
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('HUIJU_FIELD_KEYS: key prod2 must decode to 32 bytes');
