@@ -11,6 +11,7 @@ import { committedStorageKeys } from './features/files/service';
 import { startMailWorker } from './jobs/mail-delivery';
 import { startReminderScheduler } from './features/supervision/service';
 import { startDemandScheduler } from './features/demands/service';
+import { assertTotpKeysConfigured } from './features/accounts/totp-keys';
 
 /** Starts Huiju: opens and prepares the database, builds the app, listens, prints how to sign in. */
 export async function serve(config: Config): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
@@ -21,6 +22,7 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
     await migrate(database.db);
     const keys = await loadFieldKeysFor(config, database.db);
     const prepared = await prepareDatabase(database.db, config);
+    await assertTotpKeysConfigured(database.db, config.totpKey);
     const files = new LocalFileStore(path.join(config.dataDir, 'files'));
     // Uploads cut short by a crash: the embedded database locks the data directory, so nobody else
     // is uploading and every leftover goes at once; on a server other processes may share it.

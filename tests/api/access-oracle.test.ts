@@ -22,7 +22,9 @@ import { createTestApp, signIn, type Client, type TestApp } from '../support/tes
  *   once submitted (a draft is the unit's business);
  * - a nomination: the nominating unit's subtree staff who sign notices; the issuer's campaign managers
  *   and above once submitted;
- * - a demand: the subtree of the unit handling it.
+ * - a demand: the subtree of the unit handling it;
+ * - a survey's responses (results): the surveying unit's subtree sees that the survey exists, only
+ *   campaign managers read its responses (403 for the other roles there).
  */
 const seed = 20261123;
 let t: TestApp;
@@ -49,7 +51,8 @@ type Record =
   | { kind: 'user'; id: number; unitId: number }
   | { kind: 'notice' | 'task'; id: number; unitId: number; recipients: number[] }
   | { kind: 'submission' | 'nomination'; id: number; unitId: number; issuerId: number; submitted: boolean }
-  | { kind: 'demand'; id: number; unitId: number };
+  | { kind: 'demand'; id: number; unitId: number }
+  | { kind: 'survey'; id: number; unitId: number };
 
 /** Roles that sign notices (签收) for their unit, and roles that collect and review (campaigns.manage). */
 const signing: readonly Role[] = ['unit_admin', 'campaign_manager', 'contact'];
@@ -79,6 +82,9 @@ function expected(person: Person, record: Record): number {
       const collects = collecting.includes(person.role) && covers(person.unitId, record.issuerId);
       return (signing.includes(person.role) && covers(person.unitId, record.unitId)) || (collects && record.submitted) ? 200 : 404;
     }
+    case 'survey':
+      if (!covers(person.unitId, record.unitId)) return 404;
+      return collecting.includes(person.role) ? 200 : 403;
     default:
       if (!covers(person.unitId, record.unitId)) return 404;
       // Seeing an account's unit is not managing it: only unit administrators manage accounts.
@@ -96,8 +102,9 @@ const paths: { [K in Record['kind']]: string } = {
   submission: 'submissions',
   nomination: 'nominations',
   demand: 'demands',
+  survey: 'surveys',
 };
-const urlOf = (record: Record) => `/api/v1/${paths[record.kind]}/${record.id}`;
+const urlOf = (record: Record) => `/api/v1/${paths[record.kind]}/${record.id}${record.kind === 'survey' ? '/results' : ''}`;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -177,6 +184,17 @@ beforeAll(async () => {
       values (${code}, 'other', '32', ${unitId}, ${unitId}, '职称评审政策咨询', now() + interval '2 days', now() + interval '10 days', now() + interval '10 days') returning id`.execute(t.db);
     records.push({ kind: 'demand', id: demand.rows[0]!.id, unitId });
   }
+  // Published surveys, each with one anonymous response.
+  for (let i = 0; i < 4; i++) {
+    const unitId = pick(units);
+    const token = Array.from({ length: 24 }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[randomInt(36)]).join('');
+    const survey = await sql<{ id: number }>`
+      insert into surveys (unit_id, title, questions, target_regions, opens_at, closes_at, status, token, published_at)
+      values (${unitId}, ${`随机问卷${i}`}, ${JSON.stringify([{ key: 'q1', label: '满意度', kind: 'scale', required: false }])}, '[]', now() - interval '1 day', now() + interval '30 days', 'published', ${token}, now()) returning id`.execute(t.db);
+    const surveyId = survey.rows[0]!.id;
+    await sql`insert into survey_responses (survey_id, response_key, device_hash, answers) values (${surveyId}, gen_random_uuid(), ${`device-${i}`}, '{"q1": 4}')`.execute(t.db);
+    records.push({ kind: 'survey', id: surveyId, unitId });
+  }
 });
 afterAll(() => t.close());
 
@@ -198,7 +216,8 @@ describe('randomised access against an oracle of the unit tree', () => {
     // The draw reached both sides of the tree.
     expect(answers[200]).toBeGreaterThan(0);
     expect(answers[404]).toBeGreaterThan(0);
-    // Every kind of record was drawn, both visible and not.
+    // Every kind of record was drawn, both visible and not (and refused once visible, for accounts and survey results).
     for (const kind of Object.keys(paths)) for (const status of [200, 404]) expect(kinds, `${kind}:${status}`).toContain(`${kind}:${status}`);
+    for (const kind of ['user', 'survey']) expect(kinds, `${kind}:403`).toContain(`${kind}:403`);
   });
 });

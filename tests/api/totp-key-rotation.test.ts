@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FieldCipher, parseFieldKeys } from '../../src/server/crypto/field-encryption';
 import { openTotpSecret, totpCode, TotpKeyMissing } from '../../src/server/features/accounts/totp';
-import { rotateTotpKey } from '../../src/server/features/accounts/totp-keys';
+import { assertTotpKeysConfigured, rotateTotpKey } from '../../src/server/features/accounts/totp-keys';
 import { createUser, regionalUnit } from '../support/factories';
 import { createTestApp, signIn, type TestApp } from '../support/test-app';
 import { testAdmin } from '../support/template';
@@ -48,6 +48,9 @@ describe('TOTP key rotation', () => {
     const both = keyring(`${newEntry},${oldEntry}`);
     t.ctx.config.totpKey = both;
     expect((await signInWithCode(started.secret)).statusCode).toBe(200);
+    // Dropping the old key before the rotation: the server refuses to start, naming it.
+    await expect(assertTotpKeysConfigured(t.db, keyring(newEntry))).rejects.toThrow(/TOTP key "old1", which is not configured/);
+    await assertTotpKeysConfigured(t.db, both);
     const rotated = await rotateTotpKey(t.db, both);
     // This account, and the administrators' secrets stored as is before any key was configured.
     expect(rotated.byTable['users.totp_secret']).toBeGreaterThanOrEqual(2);
@@ -57,6 +60,7 @@ describe('TOTP key rotation', () => {
 
     // The old key leaves the configuration: codes still work, for the account and the administrator.
     t.ctx.config.totpKey = keyring(newEntry);
+    await assertTotpKeysConfigured(t.db, keyring(newEntry));
     expect((await signInWithCode(started.secret)).statusCode).toBe(200);
     expect((await signIn(t.app, testAdmin.username, testAdmin.password)).csrfToken).toBeTruthy();
     // …and the old key alone no longer opens anything.

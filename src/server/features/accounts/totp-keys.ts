@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database';
+import { FieldKeyMismatchError } from '../../crypto/personal-data';
 import { openTotpSecret, sealTotpSecret, sealedUnderCurrent, type TotpKeys } from './totp';
 
 /** Where TOTP secrets rest: enrolled accounts, and the secret a session is enrolling (until confirmed). */
@@ -32,4 +33,25 @@ export async function rotateTotpKey(db: DbOrTx, keys: TotpKeys): Promise<{ resea
     resealed += count;
   }
   return { resealed, byTable };
+}
+
+/**
+ * At start: every sealed TOTP secret must open with the configured TOTP keys, else the server
+ * refuses to start naming the missing key — rather than failing the sign-in of whoever enrolled
+ * (a key dropped before `rotate-totp-key` ran, or a restored backup without its key).
+ */
+export async function assertTotpKeysConfigured(db: DbOrTx, keys: TotpKeys | undefined): Promise<void> {
+  const rows = await sql<{ value: string }>`
+    select totp_secret as value from users where totp_secret like 'enc:v1:%' or totp_secret like 'gcm:%'`.execute(db);
+  const problems = new Set<string>();
+  for (const row of rows.rows) {
+    try {
+      openTotpSecret(row.value, keys);
+    } catch (error) {
+      problems.add((error as Error).message);
+    }
+  }
+  if (problems.size > 0) {
+    throw new FieldKeyMismatchError(`${[...problems].join('; ')}. Put the key back in HUIJU_TOTP_KEYS (after the current one) and run huiju rotate-totp-key before removing it.`);
+  }
 }
