@@ -55,7 +55,7 @@ export interface UsersTable {
   activation_token_hash: string | null;
   activation_expires_at: NullableTimestamp;
   password_changed_at: NullableTimestamp;
-  /** Base32, or `gcm:`-prefixed when encrypted with HUIJU_TOTP_KEY; set only after confirmation. */
+  /** Base32, or sealed (`enc:v1:<keyId>:…` under HUIJU_TOTP_KEYS; `gcm:` from the older HUIJU_TOTP_KEY); set only after confirmation. */
   totp_secret: string | null;
   totp_enabled_at: NullableTimestamp;
   totp_last_step: number | null;
