@@ -19,6 +19,7 @@ import { importRoster } from '../server/features/units/roster-import';
 import { createUser } from '../server/features/users/service';
 import { FieldKeyError } from '../server/crypto/field-encryption';
 import { FieldKeyMismatchError, fieldCipher, rotateFieldKey } from '../server/crypto/personal-data';
+import { rotateTotpKey } from '../server/features/accounts/totp-keys';
 import { insertAuditEntry } from '../server/features/audit/repository';
 import { registerAuditCommands } from './audit';
 import { registerBackupCommands } from './backup';
@@ -184,6 +185,35 @@ export function buildCli(): Command {
           return rotated;
         });
         console.log(`Re-sealed ${result.resealed} values under field key ${fieldCipher().current.id}; other keys may now be removed from HUIJU_FIELD_KEYS.`);
+      });
+    });
+
+  program
+    .command('rotate-totp-key')
+    .description('re-seal all TOTP secrets under the current (first) key of HUIJU_TOTP_KEYS')
+    .addHelpText(
+      'after',
+      '\nRotation: put the new key first in HUIJU_TOTP_KEYS (keep the old one after it, or the old HUIJU_TOTP_KEY\n' +
+        'under any id), run this command, then remove the old key. Secrets stored as is are sealed too.',
+    )
+    .action(async () => {
+      const config = loadConfig();
+      const keys = config.totpKey;
+      if (!keys) throw new CliError('No TOTP key configured: set HUIJU_TOTP_KEYS (keyId:base64 of 32 bytes, the first seals).');
+      await withDatabase(config, async (db) => {
+        const result = await db.transaction().execute(async (trx) => {
+          const rotated = await rotateTotpKey(trx, keys);
+          await insertAuditEntry(trx, {
+            actorUsername: 'cli',
+            action: 'totp_key.rotate',
+            targetType: 'totp_key',
+            targetId: null,
+            ip: cliClient.ip,
+            details: { keyId: keys.current.id, resealed: rotated.resealed, columns: rotated.byTable },
+          });
+          return rotated;
+        });
+        console.log(`Re-sealed ${result.resealed} TOTP secrets under TOTP key ${keys.current.id}; other keys may now be removed from HUIJU_TOTP_KEYS.`);
       });
     });
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { parseFieldKeys, type FieldKey } from './crypto/field-encryption';
+import { FieldCipher, parseFieldKeys, type FieldKey } from './crypto/field-encryption';
 import type { S3Settings } from './storage/s3-file-store';
 
 /**
@@ -40,7 +40,13 @@ const configSchema = z.object({
   /** Set when Huiju is reached over TLS (directly or behind a proxy): secure, __Host- cookies. */
   HUIJU_SECURE_COOKIES: booleanFromEnv.optional(),
   HUIJU_TRUST_PROXY: booleanFromEnv.default(false),
-  /** 32 bytes (64 hex digits or base64) encrypting TOTP secrets at rest; unset, they are stored as is. */
+  /**
+   * Keys encrypting TOTP secrets at rest, `keyId:base64` (32 bytes) separated by commas: the first
+   * seals, the others still open (rotation: `huiju rotate-totp-key`). Unset (with HUIJU_TOTP_KEY
+   * unset too), secrets are stored as is.
+   */
+  HUIJU_TOTP_KEYS: z.string().optional(),
+  /** The older single key (64 hex digits or base64), read as key id `totp0` when HUIJU_TOTP_KEYS is unset. */
   HUIJU_TOTP_KEY: z
     .string()
     .refine((v) => /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes: 64 hex digits or base64')
@@ -105,7 +111,8 @@ export interface Config {
   trustProxy: boolean;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
-  totpKey: Buffer | undefined;
+  /** The TOTP keyring (HUIJU_TOTP_KEYS or HUIJU_TOTP_KEY); undefined: secrets stored as is. */
+  totpKey: FieldCipher | undefined;
   forwardMarginDays: number;
   smtp: { host: string; port: number; secure: boolean; user: string | undefined; password: string | undefined; from: string } | null;
   mailPollSeconds: number;
@@ -148,6 +155,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
+  let totpKey: FieldCipher | undefined;
+  try {
+    if (c.HUIJU_TOTP_KEYS) totpKey = new FieldCipher(parseFieldKeys(c.HUIJU_TOTP_KEYS, 'HUIJU_TOTP_KEYS'));
+    else if (c.HUIJU_TOTP_KEY) totpKey = new FieldCipher([{ id: 'totp0', key: Buffer.from(c.HUIJU_TOTP_KEY, /^[0-9a-fA-F]{64}$/.test(c.HUIJU_TOTP_KEY) ? 'hex' : 'base64') }]);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  ${(error as Error).message}`);
+  }
   return {
     host: c.HOST,
     port: c.PORT,
@@ -165,7 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: c.HUIJU_TRUST_PROXY,
     sessionIdleMinutes: c.HUIJU_SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: c.HUIJU_SESSION_ABSOLUTE_HOURS,
-    totpKey: c.HUIJU_TOTP_KEY ? Buffer.from(c.HUIJU_TOTP_KEY, /^[0-9a-fA-F]{64}$/.test(c.HUIJU_TOTP_KEY) ? 'hex' : 'base64') : undefined,
+    totpKey,
     forwardMarginDays: c.HUIJU_FORWARD_MARGIN_DAYS,
     smtp: c.SMTP_HOST
       ? { host: c.SMTP_HOST, port: c.SMTP_PORT, secure: c.SMTP_SECURE, user: c.SMTP_USER, password: c.SMTP_PASSWORD, from: c.SMTP_FROM }

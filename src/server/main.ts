@@ -13,6 +13,7 @@ import { startReminderScheduler } from './features/supervision/service';
 import { startDemandScheduler } from './features/demands/service';
 import { JobLeader, soleProcess } from './cluster/job-leader';
 import { purgeRateLimitWindows } from './rate-limit';
+import { assertTotpKeysConfigured } from './features/accounts/totp-keys';
 
 /** Starts Huiju: opens and prepares the database, builds the app, listens, prints how to sign in. */
 export async function serve(config: Config): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
@@ -26,6 +27,7 @@ export async function serve(config: Config): Promise<{ app: FastifyInstance; sto
     await migrate(database.db);
     const keys = await loadFieldKeysFor(config, database.db);
     const prepared = await prepareDatabase(database.db, config);
+    await assertTotpKeysConfigured(database.db, config.totpKey);
     const files = await openFileStore(config);
     // Uploads cut short by a crash: the embedded database locks the data directory, so nobody else
     // is uploading and every leftover goes at once; on a server other processes may share the store.

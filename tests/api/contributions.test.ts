@@ -8,6 +8,7 @@ import { solidPng } from '../support/png';
 import { showcaseScenario } from '../support/showcase-scenario';
 import { anonymous, createTestApp, signIn, type Client, type TestApp } from '../support/test-app';
 import { createUser } from '../support/factories';
+import { openField } from '../../src/server/crypto/personal-data';
 
 /**
  * Public contributions (作品征集) on the Jiangsu 2021 column: 江苏省科协's campaign manager opens a
@@ -306,7 +307,8 @@ describe('moderation gates what the public sees', () => {
 
     const mails = await t.db.selectFrom('mail_outbox').select(['to_address', 'subject', 'text_body']).where('dedupe_key', 'like', 'contribution:%').orderBy('id').execute();
     expect(mails).toHaveLength(3);
-    expect(mails.every((m) => m.to_address === email)).toBe(true);
+    // Sealed at rest, opened only to send.
+    expect(mails.every((m) => m.to_address.startsWith('enc:v1:') && openField('mail_outbox', 'to_address', m.to_address) === email)).toBe(true);
     expect(mails.filter((m) => m.subject.includes('已通过审核'))).toHaveLength(2);
     const rejected = mails.find((m) => m.subject.includes('未通过审核'))!;
     expect(rejected.text_body).toContain('原因：内容与征集主题无关');

@@ -4,7 +4,7 @@ import { addWorkingDays } from '../../src/shared/domain/working-days';
 import { findPersonalData } from '../../src/shared/domain/personal-data';
 import { demandLimits } from '../../src/server/features/demands/routes';
 import { runDemandEscalations } from '../../src/server/features/demands/service';
-import { sealRow } from '../../src/server/crypto/personal-data';
+import { openField, sealRow } from '../../src/server/crypto/personal-data';
 import { createUnit, createUser, regionalUnit } from '../support/factories';
 import { anonymous, createTestApp, signIn, type Client, type TestApp } from '../support/test-app';
 import { testAdmin } from '../support/template';
@@ -203,7 +203,7 @@ describe('escalation when a limit is missed', () => {
     expect(notes[0]!.title).toContain('崂山区科协');
     expect(notes[0]!.link).toBe(`/demand-desk/${id}`);
     const escalationMail = await t.db.selectFrom('mail_outbox').selectAll().where('dedupe_key', 'like', `demand_escalated:${id}:%`).execute();
-    expect(escalationMail.map((m) => m.to_address)).toEqual(['kx@qingdao.example.cn']);
+    expect(escalationMail.map((m) => openField('mail_outbox', 'to_address', m.to_address))).toEqual(['kx@qingdao.example.cn']);
     expect(escalationMail[0]!.text_body).toContain(`/demand-desk/${id}`);
     expect(escalationMail[0]!.text_body).not.toContain('13912345678');
     expect(await t.db.selectFrom('audit_log').select('id').where('action', '=', 'demand.escalate').where('target_id', '=', String(id)).execute()).toHaveLength(1);
@@ -219,7 +219,7 @@ describe('escalation when a limit is missed', () => {
     expect(view.timeline.map((e: { kind: string }) => e.kind)).toEqual(['submitted', 'accepted', 'escalated', 'answered']);
     expect(view).toMatchObject({ status: 'answered', answeredBy: '青岛市科协', unitName: '青岛市科协' });
     const mail = await t.db.selectFrom('mail_outbox').selectAll().where('dedupe_key', '=', `demand-answer:${id}`).executeTakeFirstOrThrow();
-    expect(mail.to_address).toBe('wang.xm@example.cn');
+    expect(openField('mail_outbox', 'to_address', mail.to_address)).toBe('wang.xm@example.cn');
     expect(mail.text_body).toContain('已协调市人社局');
   });
 

@@ -138,6 +138,82 @@ describe('personal data at rest', () => {
     await t.db.updateTable('units').set({ contact_mobile: null }).where('id', '=', unitId).execute();
   });
 
+  // The activity-plan form's item contact (name, office phone, mobile, fax, e-mail) and mailing address.
+  const formPlaintexts = ['13900000000', 'ww@example.cn', '025-83000000', '025-83000001', '北京东路'];
+  const formRows = async () => {
+    const rows = [];
+    for (const table of ['submissions', 'submission_revisions'] as const) {
+      const dump = await sql<{ id: string; text: string; sealed_with: string | null }>`select id, values::text as text, values_sealed_with as sealed_with from ${sql.table(table)}`.execute(t.db);
+      rows.push(...dump.rows.map((r) => ({ ...r, where: `${table}#${r.id}` })));
+    }
+    return rows;
+  };
+  const nanjingSubmission = async () => t.db.selectFrom('submissions').select('id').where('unit_id', '=', sc.s.nanjing.id).where('task_id', '=', sc.taskId).executeTakeFirstOrThrow();
+
+  it('stores the contacts and addresses typed into a collection form sealed, in the submission and every revision', async () => {
+    const rows = await formRows();
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    for (const row of rows) {
+      for (const p of formPlaintexts) expect(row.text, row.where).not.toContain(p);
+      expect(row.sealed_with, row.where).toBe('test1');
+    }
+    // The structure stays JSON: names, titles and item keys readable, each number an envelope of its own.
+    const { id } = await nanjingSubmission();
+    const raw = await t.db.selectFrom('submissions').select('values').where('id', '=', id).executeTakeFirstOrThrow();
+    const item = (raw.values as { items: { key: string; fields: Record<string, unknown> }[] }).items[0]!;
+    expect(item.key).toBe('item-1');
+    expect(item.fields.title).toBe('“百年回望”科普宣传周');
+    const contact = item.fields.contact as Record<string, string>;
+    expect(contact.name).toBe('王五');
+    for (const part of ['officePhone', 'mobile', 'fax', 'email']) expect(contact[part], part).toMatch(/^enc:v1:test1:/);
+    expect(item.fields.mailingAddress).toMatch(/^enc:v1:test1:/);
+  });
+
+  it('shows the form contacts unchanged to the submitting unit and the collector, and the history compares them', async () => {
+    const { id } = await nanjingSubmission();
+    const own = (await sc.clients.nanjing.get(`/api/v1/collection-tasks/${sc.taskId}`)).json().submission;
+    const collector = (await sc.clients.province.get(`/api/v1/submissions/${id}`)).json();
+    for (const view of [own, collector]) {
+      expect(view.values.items[0].fields.contact).toEqual({ name: '王五', officePhone: '025-83000000', mobile: '13900000000', fax: '025-83000001', email: 'ww@example.cn' });
+      expect(view.values.items[0].fields.mailingAddress).toBe('南京市玄武区北京东路1号');
+    }
+    // A unit that may not see it gets nothing (404), as before.
+    expect((await sc.clients.suzhou.get(`/api/v1/submissions/${id}`)).statusCode).toBe(404);
+    const revisions = (await sc.clients.province.get(`/api/v1/submissions/${id}/revisions`)).json();
+    expect(revisions.length).toBeGreaterThanOrEqual(2);
+    const diff = await sc.clients.province.get(`/api/v1/submissions/${id}/diff?from=${revisions[0].version}&to=${revisions.at(-1).version}`);
+    expect(diff.statusCode, diff.body).toBe(200);
+    expect(diff.body).not.toContain('enc:v1:');
+  });
+
+  it('seals the mail outbox addresses, opened for sending and for the outbox administrators', async () => {
+    const { id } = await nanjingSubmission();
+    const detail = (await sc.clients.province.get(`/api/v1/submissions/${id}`)).json();
+    const returned = await sc.clients.province.post(`/api/v1/submissions/${id}/return`, { version: detail.version, comment: '请补充联系人传真' });
+    expect(returned.statusCode, returned.body).toBe(200);
+    const mail = await t.db.selectFrom('mail_outbox').select(['to_address', 'dedupe_key']).where('dedupe_key', 'like', `submission:${id}:return:%`).executeTakeFirstOrThrow();
+    expect(mail.to_address).toMatch(/^enc:v1:test1:/);
+    const dump = await sql<{ row: string }>`select mail_outbox::text as row from mail_outbox`.execute(t.db);
+    expect(dump.rows.map((r) => r.row).join('\n')).not.toContain('zl@njast.cn');
+    const outbox = (await admin.get('/api/v1/outbox?pageSize=100')).json();
+    expect(outbox.items.map((m: { toAddress: string }) => m.toAddress)).toContain('zl@njast.cn');
+    // The return wrote a revision copying the values: sealed as well.
+    for (const row of await formRows()) for (const p of formPlaintexts) expect(row.text, row.where).not.toContain(p);
+  });
+
+  it('seals form values and outbox addresses left in clear text (rows from before migration 0022) at start-up', async () => {
+    const { id } = await nanjingSubmission();
+    const opened = (await sc.clients.nanjing.get(`/api/v1/collection-tasks/${sc.taskId}`)).json().submission.values;
+    await sql`update submissions set values = cast(${JSON.stringify(opened)} as jsonb), values_sealed_with = null where id = ${id}`.execute(t.db);
+    await sql`update mail_outbox set to_address = 'zl@njast.cn' where dedupe_key like ${`submission:${id}:return:%`}`.execute(t.db);
+    // Legacy rows read as stored until sealed.
+    expect((await sc.clients.province.get(`/api/v1/submissions/${id}`)).json().values.items[0].fields.contact.mobile).toBe('13900000000');
+    expect((await ensureFieldEncryption(t.db)).sealed).toBe(2);
+    expect((await ensureFieldEncryption(t.db)).sealed).toBe(0);
+    for (const row of await formRows()) for (const p of formPlaintexts) expect(row.text, row.where).not.toContain(p);
+    expect((await sc.clients.province.get(`/api/v1/submissions/${id}`)).json().values.items[0].fields.contact.mobile).toBe('13900000000');
+  });
+
   it('rotates: every value re-sealed under the new key, the old key forgotten, lookups unchanged', async () => {
     const newKey = `rot2:${Buffer.alloc(32, 5).toString('base64')}`;
     installFieldCipher(new FieldCipher(parseFieldKeys(`${newKey},${testFieldKeys}`)));
@@ -149,10 +225,19 @@ describe('personal data at rest', () => {
     for (const { where, value } of await rawValues()) expect(value, where).toMatch(/^enc:v1:rot2:/);
     expect((await t.db.selectFrom('activity_signups').select('mobile_index').where('code', '=', signupCode).executeTakeFirstOrThrow()).mobile_index).toMatch(/^rot2:/);
     expect((await t.db.selectFrom('field_encryption_keys').select('key_id').execute()).map((r) => r.key_id)).toEqual(['rot2']);
+    for (const row of await formRows()) {
+      expect(row.sealed_with, row.where).toBe('rot2');
+      expect(row.text, row.where).not.toContain('enc:v1:test1:');
+    }
+    expect(result.byTable['submissions.values']).toBeGreaterThanOrEqual(2);
+    expect(result.byTable['submission_revisions.values']).toBeGreaterThanOrEqual(4);
     // The old key can now leave the configuration.
     installFieldCipher(new FieldCipher(parseFieldKeys(newKey)));
     await ensureFieldEncryption(t.db);
     expect((await admin.get(`/api/v1/users/${userId}`)).json()).toMatchObject({ email: 'nj-sec@example.cn', mobile: '13800001111' });
+    const { id } = await nanjingSubmission();
+    expect((await sc.clients.province.get(`/api/v1/submissions/${id}`)).json().values.items[0].fields.contact.email).toBe('ww@example.cn');
+    expect((await admin.get('/api/v1/outbox?pageSize=100')).json().items.map((m: { toAddress: string }) => m.toAddress)).toContain('zl@njast.cn');
     const after = await anonymous(t.app).request({ method: 'POST', url: `/api/v1/public/showcase/activities/${lecture}/signups`, payload: { attendeeName: '李雷', mobile: '13600001234' }, remoteAddress: '10.9.0.6' });
     expect(after.json().code).toBe(signupCode);
     expect((await rotateFieldKey(t.db)).resealed).toBe(0);

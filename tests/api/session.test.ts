@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/server/features/accounts/totp';
+import { FieldCipher } from '../../src/server/crypto/field-encryption';
 import { createUser, regionalUnit, rootUnit } from '../support/factories';
 import { createTestApp, freshTotpCode, signIn, anonymous, type Client, type TestApp } from '../support/test-app';
 import { testAdmin, testTotpSecret } from '../support/template';
@@ -358,15 +359,15 @@ describe('TOTP second factor', () => {
     expect(keep.json().code).toBe('totp_required_for_role');
   });
 
-  it('encrypts the secret at rest when HUIJU_TOTP_KEY is set', async () => {
+  it('encrypts the secret at rest when TOTP keys are set', async () => {
     const nanjing = await regionalUnit(t.db, '3201');
     const user = await createUser(t.db, nanjing.id, ['contact']);
-    t.ctx.config.totpKey = randomBytes(32);
+    t.ctx.config.totpKey = new FieldCipher([{ id: 't1', key: randomBytes(32) }]);
     try {
       const client = await signIn(t.app, user.username, user.password);
       const { secret } = await enrol(client);
       const row = await t.db.selectFrom('users').select('totp_secret').where('id', '=', user.id).executeTakeFirstOrThrow();
-      expect(row.totp_secret).toMatch(/^gcm:/);
+      expect(row.totp_secret).toMatch(/^enc:v1:t1:/);
       expect(row.totp_secret).not.toContain(secret);
       const challenge = (await signInRequest(user.username, user.password)).json().challengeToken as string;
       expect((await totpStep(challenge, totpCode(secret, Date.now() + 30_000))).statusCode).toBe(200);

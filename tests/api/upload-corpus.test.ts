@@ -10,6 +10,7 @@ import {
   macroContentTypeDocx,
   manyEntriesDocx,
   overlappingDocx,
+  encryptedPdf,
   pdfWith,
   plainDocx,
   stampedPdf,
@@ -88,6 +89,7 @@ const cases: Case[] = [
   ['plain text named .pdf', () => Buffer.from('not a document at all'), 'notes.pdf', 415, 'unsupported_file'],
   // Active PDFs
   ...hostilePdfs.map(([label, file]): Case => [`a PDF with ${label}`, () => file, '活动方案.pdf', 422, 'file_pdf_active']),
+  ['an encrypted PDF whose object streams cannot be read', encryptedPdf, '盖章材料.pdf', 422, 'file_pdf_encrypted'],
   // Office zips
   ['a Word zip bomb whose directory lies about its sizes', () => lyingDirectoryDocx(40), 'report.docx', 422, 'file_zip_bomb'],
   ['a Word zip bomb of overlapping entries', () => overlappingDocx(400, 1), 'report.docx', 422, 'file_zip_bomb'],
@@ -135,6 +137,10 @@ describe('hostile upload corpus', () => {
     expect(active.detail).toContain('方案.pdf');
     const big = (await upload(Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(21 * 1024 * 1024, 0x20)]), 'big.pdf')).json();
     expect(big.detail).toContain('20 MB');
+    const encrypted = (await upload(encryptedPdf(), '盖章材料.pdf')).json();
+    expect(encrypted.detail).toContain('盖章材料.pdf');
+    expect(encrypted.detail).toContain('加密');
+    expect(encrypted.code).toBe('file_pdf_encrypted');
   });
 
   it('accepts the look-alikes: a plain Word file, and a name whose reserved characters are dropped from the display name', async () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   generateRecoveryCodes,
@@ -7,11 +7,13 @@ import {
   matchTotpStep,
   openTotpSecret,
   sealTotpSecret,
+  sealedUnderCurrent,
   totpCode,
   totpStep,
   totpUri,
   TotpKeyMissing,
 } from '../../src/server/features/accounts/totp';
+import { FieldCipher } from '../../src/server/crypto/field-encryption';
 import { conflictingAdministratorRoles, grantableRoles, requiresSecondFactor } from '../../src/shared/domain/roles';
 
 // RFC 6238 appendix B, SHA-1 seed "12345678901234567890": the 8-digit codes' last six digits.
@@ -60,16 +62,33 @@ describe('TOTP (RFC 6238)', () => {
     expect(uri.searchParams.get('period')).toBe('30');
   });
 
-  it('encrypts the secret at rest when a key is given, and needs the key to read it back', () => {
-    const key = randomBytes(32);
+  it('encrypts the secret at rest under the first key given, and needs that key to read it back', () => {
+    const key = { id: 'k1', key: randomBytes(32) };
     const secret = generateTotpSecret();
-    const sealed = sealTotpSecret(secret, key);
-    expect(sealed).toMatch(/^gcm:/);
+    const sealed = sealTotpSecret(secret, new FieldCipher([key]));
+    expect(sealed).toMatch(/^enc:v1:k1:/);
     expect(sealed).not.toContain(secret);
-    expect(openTotpSecret(sealed, key)).toBe(secret);
-    expect(() => openTotpSecret(sealed, randomBytes(32))).toThrow();
+    expect(openTotpSecret(sealed, new FieldCipher([key]))).toBe(secret);
+    // Rotation: a new first key still opens values under the old one, and seals under the new.
+    const rotated = new FieldCipher([{ id: 'k2', key: randomBytes(32) }, key]);
+    expect(openTotpSecret(sealed, rotated)).toBe(secret);
+    expect(sealedUnderCurrent(sealed, rotated)).toBe(false);
+    expect(sealedUnderCurrent(sealTotpSecret(secret, rotated), rotated)).toBe(true);
+    expect(() => openTotpSecret(sealed, new FieldCipher([{ id: 'k1', key: randomBytes(32) }]))).toThrow();
+    expect(() => openTotpSecret(sealed, new FieldCipher([{ id: 'k2', key: randomBytes(32) }]))).toThrow(TotpKeyMissing);
     expect(() => openTotpSecret(sealed, undefined)).toThrow(TotpKeyMissing);
     expect(sealTotpSecret(secret, undefined)).toBe(secret);
+  });
+
+  it('still opens secrets sealed in the older single-key format (gcm:, HUIJU_TOTP_KEY) with whichever key fits', () => {
+    const key = randomBytes(32);
+    const secret = generateTotpSecret();
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    const encrypted = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
+    const legacy = `gcm:${Buffer.concat([iv, cipher.getAuthTag(), encrypted]).toString('base64')}`;
+    expect(openTotpSecret(legacy, new FieldCipher([{ id: 'new', key: randomBytes(32) }, { id: 'totp0', key }]))).toBe(secret);
+    expect(() => openTotpSecret(legacy, new FieldCipher([{ id: 'new', key: randomBytes(32) }]))).toThrow(TotpKeyMissing);
   });
 
   it('makes ten distinct recovery codes whose hash ignores case, spaces and the dash', () => {

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database';
 import { type FieldCipher, FieldKeyError, isEnvelope } from './field-encryption';
+import { hasPersonalFields, noPersonalFields, openFormValues, personalFieldKeys, sealFormValues, type PersonalFieldKeys } from './form-values';
+import { formDefinitionSchema } from '../../shared/forms/definition';
 
 /**
  * Which columns hold personal data encrypted at rest, and the one cipher of the process.
@@ -19,6 +21,8 @@ export const encryptedColumns = {
   contributions: ['email'],
   // The contact a demand's submitter left for the reply (name too: a private person, never listed).
   demands: ['contact_name', 'contact_phone', 'contact_email'],
+  // Queued and sent mail: whom it goes to (opened only to send it and for the outbox's administrators).
+  mail_outbox: ['to_address'],
 } as const;
 
 export type EncryptedTable = keyof typeof encryptedColumns;
@@ -126,6 +130,7 @@ export async function ensureFieldEncryption(db: DbOrTx): Promise<{ sealed: numbe
   for (const table of Object.keys(encryptedColumns) as EncryptedTable[]) {
     for (const column of encryptedColumns[table] as readonly string[]) sealed += await sealClearValues(db, table, column);
   }
+  for (const table of formValueTables) sealed += (await resealFormValues(db, table, 'clear')).personal;
   return { sealed };
 }
 
@@ -167,8 +172,93 @@ export async function rotateFieldKey(db: DbOrTx): Promise<{ resealed: number; by
       resealed += rows.rows.length;
     }
   }
+  for (const table of formValueTables) {
+    const { personal } = await resealFormValues(db, table, 'stale');
+    byTable[`${table}.values`] = personal;
+    resealed += personal;
+  }
   await db.deleteFrom('field_encryption_keys').where('key_id', '<>', cipher.current.id).execute();
   return { resealed, byTable };
 }
 
 export { isEnvelope };
+
+// --- Contacts and addresses inside collection forms' values (decision 022) ----------------------
+
+/** The tables holding a submission's values JSON: the current state and every revision. */
+const formValueTables = ['submissions', 'submission_revisions'] as const;
+type FormValueTable = (typeof formValueTables)[number];
+
+/**
+ * The personal fields (contact, address) of a form version; a task without a designed form
+ * (files and a note) has none. Versions never change once written, so `cache` may be kept for
+ * the length of a loop.
+ */
+export async function personalFieldsOfVersion(db: DbOrTx, formVersionId: number | null, cache?: Map<number, PersonalFieldKeys>): Promise<PersonalFieldKeys> {
+  if (formVersionId === null) return noPersonalFields;
+  const cached = cache?.get(formVersionId);
+  if (cached) return cached;
+  const version = await db.selectFrom('form_versions').select('definition').where('id', '=', formVersionId).executeTakeFirst();
+  const keys = version ? personalFieldKeys(formDefinitionSchema.parse(version.definition)) : noPersonalFields;
+  cache?.set(formVersionId, keys);
+  return keys;
+}
+
+/** The columns to write for a submission's (or revision's) values: sealed JSON and the key that sealed it. */
+export async function sealedSubmissionValues(db: DbOrTx, formVersionId: number | null, values: unknown): Promise<{ values: string; values_sealed_with: string }> {
+  const keys = await personalFieldsOfVersion(db, formVersionId);
+  const cipher = fieldCipher();
+  return { values: JSON.stringify(sealFormValues(cipher, keys, values)), values_sealed_with: cipher.current.id };
+}
+
+/**
+ * A row read with its `values` opened. Rows not yet sealed (`values_sealed_with` null: written
+ * before migration 0022, sealed at the next start) are returned as stored.
+ */
+export async function openSubmissionValues<R extends { values: unknown; values_sealed_with: string | null }>(
+  db: DbOrTx,
+  formVersionId: number | null,
+  row: R,
+  cache?: Map<number, PersonalFieldKeys>,
+): Promise<R> {
+  if (row.values_sealed_with === null) return row;
+  const keys = await personalFieldsOfVersion(db, formVersionId, cache);
+  return hasPersonalFields(keys) ? { ...row, values: openFormValues(fieldCipher(), keys, row.values) } : row;
+}
+
+/**
+ * Seals the values of rows still in clear text (`clear`, at every start) or re-seals those sealed
+ * under another key than the current one (`stale`, rotation). Guarded per row by the stored JSON
+ * and key: a concurrent save's newer values are never overwritten. Returns how many rows held
+ * personal fields (`personal`) and how many rows were relabelled in all (`rows`).
+ */
+async function resealFormValues(db: DbOrTx, table: FormValueTable, which: 'clear' | 'stale'): Promise<{ personal: number; rows: number }> {
+  const cipher = fieldCipher();
+  const current = cipher.current.id;
+  const condition = which === 'clear' ? sql`v.values_sealed_with is null` : sql`v.values_sealed_with <> ${current}`;
+  const formOf = table === 'submissions' ? sql`v.form_version_id` : sql`(select s.form_version_id from submissions s where s.id = v.submission_id)`;
+  const cache = new Map<number, PersonalFieldKeys>();
+  let personal = 0;
+  let rows = 0;
+  for (let after = '0'; ; ) {
+    // In batches by id: a large database is never read into memory at once.
+    const batch = await sql<{ id: string | number; text: string; sealed_with: string | null; form_version_id: number | null }>`
+      select v.id, v.values::text as text, v.values_sealed_with as sealed_with, ${formOf} as form_version_id
+      from ${sql.table(table)} v where ${condition} and v.id > ${after} order by v.id limit 500`.execute(db);
+    for (const row of batch.rows) {
+      const keys = await personalFieldsOfVersion(db, row.form_version_id, cache);
+      let values: unknown = JSON.parse(row.text);
+      if (hasPersonalFields(keys)) {
+        if (row.sealed_with !== null) values = openFormValues(cipher, keys, values);
+        values = sealFormValues(cipher, keys, values);
+        personal++;
+      }
+      await sql`update ${sql.table(table)} set values = cast(${JSON.stringify(values)} as jsonb), values_sealed_with = ${current}
+        where id = ${row.id} and values_sealed_with is not distinct from ${row.sealed_with} and values = cast(${row.text} as jsonb)`.execute(db);
+      rows++;
+    }
+    if (batch.rows.length < 500) break;
+    after = String(batch.rows.at(-1)!.id);
+  }
+  return { personal, rows };
+}

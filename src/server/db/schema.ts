@@ -55,7 +55,7 @@ export interface UsersTable {
   activation_token_hash: string | null;
   activation_expires_at: NullableTimestamp;
   password_changed_at: NullableTimestamp;
-  /** Base32, or `gcm:`-prefixed when encrypted with HUIJU_TOTP_KEY; set only after confirmation. */
+  /** Base32, or sealed (`enc:v1:<keyId>:…` under HUIJU_TOTP_KEYS; `gcm:` from the older HUIJU_TOTP_KEY); set only after confirmation. */
   totp_secret: string | null;
   totp_enabled_at: NullableTimestamp;
   totp_last_step: number | null;
@@ -491,6 +491,8 @@ export interface SubmissionsTable {
   form_version_id: number | null;
   status: Generated<SubmissionStatus>;
   values: ColumnType<unknown, string | undefined, string>;
+  /** The field key the values' contacts and addresses were sealed under; null: clear text not yet sealed (migration 0022). */
+  values_sealed_with: string | null;
   routed_unit_id: number | null;
   first_submitted_at: NullableTimestamp;
   submitted_at: NullableTimestamp;
@@ -531,6 +533,8 @@ export interface SubmissionRevisionsTable {
   version: number;
   status: string;
   values: ColumnType<unknown, string, string>;
+  /** As `submissions.values_sealed_with`. */
+  values_sealed_with: string | null;
   action: string;
   comment: ColumnType<unknown, string | null | undefined, never>;
   actor_user_id: number | null;

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Config } from '../config';
 import { soleProcess, type Leadership } from '../cluster/job-leader';
 import type { Db } from '../db/database';
+import { openField } from '../crypto/personal-data';
 
 /**
  * Delivers the mail outbox. Mail is written to `mail_outbox` in the same transaction as what causes
@@ -55,7 +56,7 @@ export async function deliverDueMail(db: Db, transport: Transporter, from: strin
   const result: DeliveryResult = { sent: 0, failed: 0 };
   for (const mail of leased) {
     try {
-      await transport.sendMail({ from, to: mail.to_address, subject: mail.subject, text: mail.text_body, headers: { 'X-Huiju-Mail-Id': mail.id } });
+      await transport.sendMail({ from, to: openField('mail_outbox', 'to_address', mail.to_address), subject: mail.subject, text: mail.text_body, headers: { 'X-Huiju-Mail-Id': mail.id } });
       await db.updateTable('mail_outbox').set({ status: 'sent', sent_at: new Date(), attempts: mail.attempts + 1, last_error: null }).where('id', '=', mail.id).execute();
       result.sent++;
     } catch (error) {

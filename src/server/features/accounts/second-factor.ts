@@ -8,7 +8,7 @@ import * as users from '../users/repository';
 import { verifyPassword } from './passwords';
 import * as sessions from './repository';
 import { consumeSecondFactor, countFailure, formatChinaTime, type ClientInfo } from './service';
-import { generateRecoveryCodes, generateTotpSecret, hashRecoveryCode, matchTotpStep, openTotpSecret, sealTotpSecret, totpUri } from './totp';
+import { generateRecoveryCodes, generateTotpSecret, hashRecoveryCode, matchTotpStep, openTotpSecret, sealTotpSecret, totpUri, type TotpKeys } from './totp';
 
 /**
  * Enrolling, using and removing the TOTP second factor of the signed-in account (issue 9). The
@@ -44,7 +44,7 @@ export async function totpStatus(db: Db, actor: Actor) {
   };
 }
 
-export async function startTotpEnrolment(db: Db, options: { actor: Actor; sessionId: string; client: ClientInfo; totpKey: Buffer | undefined }) {
+export async function startTotpEnrolment(db: Db, options: { actor: Actor; sessionId: string; client: ClientInfo; totpKey: TotpKeys | undefined }) {
   const user = await loadUser(db, options.actor);
   if (user.totp_secret) throw new AppError('totp_already_enabled', 409);
   const secret = generateTotpSecret();
@@ -63,7 +63,7 @@ async function issueRecoveryCodes(db: Db, userId: number) {
 /** Turns TOTP on once a code from the pending secret checks; returns the ten recovery codes, shown once. */
 export async function confirmTotpEnrolment(
   db: Db,
-  options: { actor: Actor; sessionId: string; totpCode: string; client: ClientInfo; totpKey: Buffer | undefined },
+  options: { actor: Actor; sessionId: string; totpCode: string; client: ClientInfo; totpKey: TotpKeys | undefined },
 ) {
   const { actor, client } = options;
   const user = await loadUser(db, actor);
@@ -98,7 +98,7 @@ export async function confirmTotpEnrolment(
  * A code asked of a signed-in account before a sensitive change; a wrong one counts toward the
  * lockout like a wrong password and is audited.
  */
-async function requireCode(db: Db, actor: Actor, user: Awaited<ReturnType<typeof loadUser>>, code: string, client: ClientInfo, action: string, totpKey: Buffer | undefined) {
+async function requireCode(db: Db, actor: Actor, user: Awaited<ReturnType<typeof loadUser>>, code: string, client: ClientInfo, action: string, totpKey: TotpKeys | undefined) {
   if (!user.totp_secret) throw new AppError('totp_not_enabled', 409);
   const factor = await consumeSecondFactor(db, user, code, totpKey);
   if (factor) return factor;
@@ -112,7 +112,7 @@ async function requireCode(db: Db, actor: Actor, user: Awaited<ReturnType<typeof
  * A fresh proof of the second factor for an account that has one (re-authentication before a
  * personal-data export); nothing to check for an account without TOTP.
  */
-export async function verifyOwnSecondFactor(db: Db, options: { actor: Actor; totpCode: string | undefined; client: ClientInfo; action: string; totpKey: Buffer | undefined }) {
+export async function verifyOwnSecondFactor(db: Db, options: { actor: Actor; totpCode: string | undefined; client: ClientInfo; action: string; totpKey: TotpKeys | undefined }) {
   const user = await loadUser(db, options.actor);
   if (!user.totp_secret) return;
   if (!options.totpCode) throw new AppError('invalid_totp_code', 422, {}, [{ field: 'totpCode', code: 'required' }]);
@@ -120,7 +120,7 @@ export async function verifyOwnSecondFactor(db: Db, options: { actor: Actor; tot
 }
 
 /** Ten new recovery codes (the old ones stop working), after a current code. */
-export async function regenerateRecoveryCodes(db: Db, options: { actor: Actor; totpCode: string; client: ClientInfo; totpKey: Buffer | undefined }) {
+export async function regenerateRecoveryCodes(db: Db, options: { actor: Actor; totpCode: string; client: ClientInfo; totpKey: TotpKeys | undefined }) {
   const { actor, client } = options;
   const user = await loadUser(db, actor);
   await requireCode(db, actor, user, options.totpCode, client, 'account.totp_recovery_codes', options.totpKey);
@@ -132,7 +132,7 @@ export async function regenerateRecoveryCodes(db: Db, options: { actor: Actor; t
 /** Turns TOTP off with the password and a code; administrators must keep it. */
 export async function disableOwnTotp(
   db: Db,
-  options: { actor: Actor; password: string; totpCode: string; client: ClientInfo; totpKey: Buffer | undefined },
+  options: { actor: Actor; password: string; totpCode: string; client: ClientInfo; totpKey: TotpKeys | undefined },
 ) {
   const { actor, client } = options;
   if (requiresSecondFactor(actor.grants.map((g) => g.role))) throw new AppError('totp_required_for_role', 409);

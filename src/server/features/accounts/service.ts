@@ -7,7 +7,7 @@ import { insertAuditEntry } from '../audit/repository';
 import * as users from '../users/repository';
 import { hashPassword, randomToken, sha256, spendVerificationTime, verifyPassword } from './passwords';
 import * as sessions from './repository';
-import { hashRecoveryCode, matchTotpStep, openTotpSecret } from './totp';
+import { hashRecoveryCode, matchTotpStep, openTotpSecret, type TotpKeys } from './totp';
 import { requiresSecondFactor } from '../../../shared/domain/roles';
 
 export interface SessionSettings {
@@ -170,7 +170,7 @@ export async function openSession(db: Db, user: UserRow, client: ClientInfo, set
  * Checks a code of a signed-in or signing-in account: a TOTP code of a step newer than the last
  * used (which it then claims), or an unused recovery code (which it then spends).
  */
-export async function consumeSecondFactor(db: Db, user: UserRow, code: string, totpKey: Buffer | undefined): Promise<'totp' | 'recovery_code' | null> {
+export async function consumeSecondFactor(db: Db, user: UserRow, code: string, totpKey: TotpKeys | undefined): Promise<'totp' | 'recovery_code' | null> {
   if (!user.totp_secret) return null;
   const trimmed = code.trim();
   if (/^\d{6}$/.test(trimmed)) {
@@ -183,7 +183,7 @@ export async function consumeSecondFactor(db: Db, user: UserRow, code: string, t
 /** The second step of signing in: the challenge from the password step and a code. */
 export async function completeTotpSignIn(
   db: Db,
-  options: { challengeToken: string; totpCode: string; client: ClientInfo; settings: SessionSettings; totpKey: Buffer | undefined },
+  options: { challengeToken: string; totpCode: string; client: ClientInfo; settings: SessionSettings; totpKey: TotpKeys | undefined },
 ): Promise<{ token: string }> {
   const { client } = options;
   await refuseBusyAddress(db, client);

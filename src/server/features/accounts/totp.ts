@@ -1,6 +1,7 @@
-import { createCipheriv, createDecipheriv, randomBytes, randomInt } from 'node:crypto';
+import { createDecipheriv, randomInt } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { sha256 } from './passwords';
+import { isEnvelope, type FieldCipher } from '../../crypto/field-encryption';
 
 /**
  * TOTP per RFC 6238 as authenticator apps expect it: SHA-1, 6 digits, 30-second steps. A code is
@@ -53,27 +54,53 @@ export function matchTotpStep(secretBase32: string, code: string, lastStep: numb
   return lastStep !== null && step <= lastStep ? null : step;
 }
 
-// --- The secret at rest: AES-256-GCM when HUIJU_TOTP_KEY is configured, as is otherwise. ---
+// --- The secret at rest: AES-256-GCM when TOTP keys are configured, as is otherwise. ---
 
-const sealedPrefix = 'gcm:';
+/**
+ * The keys sealing TOTP secrets (HUIJU_TOTP_KEYS, or the single older HUIJU_TOTP_KEY): the first
+ * seals, every one opens, so a rotation needs no downtime (decision 022). The same envelope and
+ * cipher as personal data (`enc:v1:<keyId>:…`), with its own keys and additional data.
+ */
+export type TotpKeys = FieldCipher;
 
-export function sealTotpSecret(secretBase32: string, key: Buffer | undefined): string {
-  if (!key) return secretBase32;
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const encrypted = Buffer.concat([cipher.update(secretBase32, 'utf8'), cipher.final()]);
-  return sealedPrefix + Buffer.concat([iv, cipher.getAuthTag(), encrypted]).toString('base64');
+/** The older single-key format (before key ids): `gcm:` + base64(iv ‖ tag ‖ ciphertext). */
+const legacyPrefix = 'gcm:';
+const aad = 'totp.secret';
+
+export function sealTotpSecret(secretBase32: string, keys: TotpKeys | undefined): string {
+  return keys ? keys.encrypt(secretBase32, aad) : secretBase32;
 }
 
 export class TotpKeyMissing extends Error {}
 
-export function openTotpSecret(stored: string, key: Buffer | undefined): string {
-  if (!stored.startsWith(sealedPrefix)) return stored;
-  if (!key) throw new TotpKeyMissing('A TOTP secret is encrypted but HUIJU_TOTP_KEY is not set');
-  const raw = Buffer.from(stored.slice(sealedPrefix.length), 'base64');
+function openLegacy(stored: string, key: Buffer): string {
+  const raw = Buffer.from(stored.slice(legacyPrefix.length), 'base64');
   const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
   decipher.setAuthTag(raw.subarray(12, 28));
   return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+}
+
+export function openTotpSecret(stored: string, keys: TotpKeys | undefined): string {
+  if (!stored.startsWith(legacyPrefix) && !isEnvelope(stored)) return stored;
+  if (!keys) throw new TotpKeyMissing('A TOTP secret is encrypted but no TOTP key is configured (HUIJU_TOTP_KEYS)');
+  if (isEnvelope(stored)) {
+    if (!keys.keys.some((k) => k.id === keys.keyIdOf(stored))) throw new TotpKeyMissing(`A TOTP secret is sealed under TOTP key "${keys.keyIdOf(stored)}", which is not configured (HUIJU_TOTP_KEYS)`);
+    return keys.decrypt(stored, aad);
+  }
+  // The older format names no key: whichever configured key opens it (GCM authenticates).
+  for (const key of keys.keys) {
+    try {
+      return openLegacy(stored, key.key);
+    } catch {
+      // not this key
+    }
+  }
+  throw new TotpKeyMissing('A TOTP secret sealed in the older format (HUIJU_TOTP_KEY) opens with none of the configured TOTP keys');
+}
+
+/** Is the stored secret (or pending secret) sealed under the current key already? */
+export function sealedUnderCurrent(stored: string, keys: TotpKeys): boolean {
+  return isEnvelope(stored) && keys.keyIdOf(stored) === keys.current.id;
 }
 
 // --- Recovery codes: ten, shown once, each usable once; only their SHA-256 is kept. ---

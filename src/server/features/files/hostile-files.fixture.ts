@@ -35,6 +35,22 @@ export function objectStream(object: string, indirectLength = false): Buffer {
   return streamObject(`/Type /ObjStm /N 1 /First ${header.length} /Filter /FlateDecode`, data, indirectLength);
 }
 
+/**
+ * A PDF encrypted as writers do it (standard security handler, RC4 40-bit, permissions only: it
+ * opens without a password): the trailer names an /Encrypt dictionary and the object stream's
+ * bytes are ciphertext, so what they hold cannot be read.
+ */
+export function encryptedPdf(): Buffer {
+  const ciphertext = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 151 + 17) % 256));
+  const objects = [
+    streamObject('/Type /ObjStm /N 1 /First 5 /Filter /FlateDecode', ciphertext),
+    `<< /Filter /Standard /V 1 /R 2 /O <${'a1'.repeat(32)}> /U <${'b2'.repeat(32)}> /P -3904 >>`,
+  ];
+  const plain = pdfWith('', objects);
+  // The /Encrypt reference belongs in the trailer.
+  return Buffer.from(plain.toString('latin1').replace('trailer\n<< /Root 1 0 R', `trailer\n<< /Root 1 0 R /Encrypt 4 0 R /ID [<${'c3'.repeat(16)}> <${'c3'.repeat(16)}>]`), 'latin1');
+}
+
 /** A realistic "stamped" PDF: Chinese-free standard font text, a red seal drawn as vector art, a photo-like image. */
 export function stampedPdf(): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', info: { Title: 'Stamped', Creator: 'test' } });

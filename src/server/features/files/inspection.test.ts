@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readZipDirectory } from '../../storage/zip-directory';
 import {
+  encryptedPdf,
   executables,
   hostilePdfs,
   lyingDirectoryDocx,
@@ -73,10 +74,13 @@ describe('PDF active content', () => {
     expect(await scan(pdfWith('', [streamObject('/Subtype /Image', Buffer.from('\x01/JS\x02/JS (x)'))]))).toEqual({ ok: true });
   });
 
-  it('refuses an object stream that does not inflate, unless the PDF is encrypted (its key is not ours)', async () => {
+  it('refuses an object stream that does not inflate, and any encrypted PDF (its streams cannot be read without its key)', async () => {
     const broken = streamObject('/Type /ObjStm /N 1 /First 5 /Filter /FlateDecode', Buffer.from('not deflate data'));
     expect(await scan(pdfWith('', [broken]))).toEqual({ ok: false, reason: 'malformed' });
-    expect(await scan(pdfWith('/Encrypt 9 0 R', [broken]))).toEqual({ ok: true });
+    expect(await scan(pdfWith('/Encrypt 9 0 R', [broken]))).toEqual({ ok: false, reason: 'encrypted' });
+    expect(await scan(encryptedPdf(), 64)).toEqual({ ok: false, reason: 'encrypted' });
+    // Not to be confused with the metadata flag inside an encryption dictionary's neighbours.
+    expect(await scan(pdfWith('/EncryptMetadata false'))).toEqual({ ok: true });
   });
 
   it('refuses an object stream that inflates past its limit', async () => {

@@ -80,7 +80,7 @@ const isDelimiter = (b: number) =>
   b === 0x28 || b === 0x29 || b === 0x3c || b === 0x3e || b === 0x5b || b === 0x5d || b === 0x7b || b === 0x7d || b === 0x2f || b === 0x25;
 const hexValue = (b: number) => (b >= 0x30 && b <= 0x39 ? b - 0x30 : b >= 0x41 && b <= 0x46 ? b - 0x37 : b >= 0x61 && b <= 0x66 ? b - 0x57 : -1);
 
-export type PdfVerdict = { ok: true } | { ok: false; reason: 'active'; name: string } | { ok: false; reason: 'malformed' };
+export type PdfVerdict = { ok: true } | { ok: false; reason: 'active'; name: string } | { ok: false; reason: 'malformed' } | { ok: false; reason: 'encrypted' };
 
 /** Limits on object streams, which are inflated to be read (they can hide dictionaries). */
 const maxObjectStreamBytes = 32 * 1024 * 1024;
@@ -92,8 +92,10 @@ const maxObjectStreamInflated = 64 * 1024 * 1024;
  * binary: there only the long names are matched (a PDF reader follows cross-reference offsets and
  * could find an object planted inside another stream), and object streams (`/Type /ObjStm`),
  * which hold compressed dictionaries, are inflated and read as well; one that does not inflate
- * completely is refused as malformed. An encrypted PDF's object streams cannot be inflated
- * without its key: their dictionaries stay unread (a documented limit).
+ * completely is refused as malformed. An encrypted PDF (an `/Encrypt` dictionary, whether a
+ * password opens it or only permissions are restricted) is refused: its strings and object
+ * streams cannot be read without its key, so its scripts and embedded files could not be found
+ * (decision 022; signed PDFs carry `/Sig`, not `/Encrypt`, and are accepted).
  */
 export class PdfScanner {
   private name: number[] | null = null;
@@ -110,7 +112,7 @@ export class PdfScanner {
   private objStmSize = 0;
   private readonly ring = new Uint8Array(9);
   private undecodable = 0;
-  private sawEncrypt = false;
+  private encrypted = false;
   private found: string | null = null;
   private malformed = false;
 
@@ -150,6 +152,7 @@ export class PdfScanner {
   /** The verdict once something is found; null while the file still reads clean. */
   early(): PdfVerdict | null {
     if (this.found) return { ok: false, reason: 'active', name: this.found };
+    if (this.encrypted) return { ok: false, reason: 'encrypted' };
     if (this.malformed) return { ok: false, reason: 'malformed' };
     return null;
   }
@@ -159,12 +162,12 @@ export class PdfScanner {
     if (!this.found && this.inStream && this.streamIsObjStm) this.flushObjStm(false);
     const early = this.early();
     if (early) return early;
-    if (this.undecodable > 0 && !this.sawEncrypt) return { ok: false, reason: 'malformed' };
+    if (this.undecodable > 0) return { ok: false, reason: 'malformed' };
     return { ok: true };
   }
 
   private done(): boolean {
-    return this.found !== null || this.malformed;
+    return this.found !== null || this.encrypted || this.malformed;
   }
 
   /**
@@ -328,7 +331,10 @@ export class PdfScanner {
       return;
     }
     if (binary) return;
-    if (text === 'Encrypt') this.sawEncrypt = true;
+    if (text === 'Encrypt') {
+      this.encrypted = true;
+      return;
+    }
     this.remember(`/${text}`);
   }
 }

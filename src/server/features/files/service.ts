@@ -40,6 +40,7 @@ async function inspect(files: FileStore, storageKey: string, size: number, name:
   if (kind === 'pdf') {
     const verdict = await scanPdf(files.read(storageKey));
     if (!verdict.ok && verdict.reason === 'active') throw new AppError('file_pdf_active', 422, { name, feature: `/${verdict.name}` }, fileField);
+    if (!verdict.ok && verdict.reason === 'encrypted') throw new AppError('file_pdf_encrypted', 422, { name }, fileField);
     if (!verdict.ok) throw new AppError('file_pdf_malformed', 422, { name }, fileField);
   }
   return kind;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database';
+import { sealField } from '../../crypto/personal-data';
 
 export interface NewNotification {
   unitId: number;
@@ -33,7 +34,7 @@ export async function enqueueMail(db: DbOrTx, mails: NewMail[]) {
     if (batch.length === 0) continue;
     await db
       .insertInto('mail_outbox')
-      .values(batch.map((m) => ({ dedupe_key: m.dedupeKey, to_address: m.to, subject: m.subject, text_body: m.text, unit_id: m.unitId })))
+      .values(batch.map((m) => ({ dedupe_key: m.dedupeKey, to_address: sealField('mail_outbox', 'to_address', m.to), subject: m.subject, text_body: m.text, unit_id: m.unitId })))
       .onConflict((oc) => oc.column('dedupe_key').doNothing())
       .execute();
   }

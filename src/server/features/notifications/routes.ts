@@ -7,6 +7,7 @@ import type { AppContext } from '../../app-context';
 import { responses } from '../../http';
 import { requireSession } from '../../plugins/auth';
 import { listNotifications, markNotificationsRead } from './repository';
+import { openField } from '../../crypto/personal-data';
 
 const notificationView = z.object({
   id: z.string(),
@@ -110,7 +111,8 @@ export const outboxRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
         smtpConfigured: ctx.config.smtp !== null,
         items: rows.map((m) => ({
           id: m.id,
-          toAddress: m.to_address,
+          // The administrators who run mail delivery see whom it goes to.
+          toAddress: openField('mail_outbox', 'to_address', m.to_address),
           subject: m.subject,
           textBody: m.text_body,
           status: m.status,

@@ -8,6 +8,7 @@ import { verifyOwnSecondFactor } from '../accounts/second-factor';
 import type { ClientInfo } from '../accounts/service';
 import { actorFields, insertAuditEntry } from '../audit/repository';
 import { findUserById } from '../users/repository';
+import type { TotpKeys } from '../accounts/totp';
 
 /** How long a re-entered password opens personal-data exports. */
 export const REAUTHENTICATION_MINUTES = 5;
@@ -17,7 +18,7 @@ export const REAUTHENTICATION_MINUTES = 5;
  * current code, and marks the session as re-authenticated for five minutes. A wrong password is
  * audited; wrong codes also count toward the account's lockout.
  */
-export async function reauthenticate(db: Db, options: { actor: Actor; sessionId: string; password: string; totpCode?: string | undefined; client: ClientInfo; totpKey: Buffer | undefined; now?: Date }) {
+export async function reauthenticate(db: Db, options: { actor: Actor; sessionId: string; password: string; totpCode?: string | undefined; client: ClientInfo; totpKey: TotpKeys | undefined; now?: Date }) {
   const now = options.now ?? new Date();
   const user = await findUserById(db, options.actor.userId);
   const ok = Boolean(user?.password_hash) && (await verifyPassword(user!.password_hash!, options.password));

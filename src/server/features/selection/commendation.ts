@@ -10,14 +10,14 @@ import type { ClientInfo } from '../accounts/service';
 import { actorFields, insertAuditEntry } from '../audit/repository';
 import { createNotice } from '../notices/service';
 import { loadManagedRound } from './evaluation';
-import { openRow } from '../../crypto/personal-data';
+import { openRow, openSubmissionValues } from '../../crypto/personal-data';
 import { requirePersonalDataExport } from '../personal-data-export/service';
 
 const numerals = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 async function winners(db: Db, roundId: number) {
-  return db
+  const rows = await db
     .selectFrom('evaluation_candidates as c')
     .innerJoin('evaluation_categories as cat', 'cat.id', 'c.category_id')
     .innerJoin('units as u', 'u.id', 'c.unit_id')
@@ -39,14 +39,17 @@ async function winners(db: Db, roundId: number) {
       'u.mailing_address',
       'a.item_key',
       's.values',
+      's.values_sealed_with',
       's.form_version_id',
     ])
     .where('cat.round_id', '=', roundId)
     .where('c.selected', '=', true)
     .orderBy('cat.sort_order')
     .orderBy('c.final_rank')
-    .execute()
-    .then((rows) => rows.map((r) => openRow('units', r)));
+    .execute();
+  const cache = new Map();
+  // The unit's contact and the winner's own form contact (both sealed at rest).
+  return Promise.all(rows.map((r) => openSubmissionValues(db, r.form_version_id, openRow('units', r), cache)));
 }
 
 /**

@@ -2,6 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import type { DbOrTx } from '../../db/database';
 import type { SubmissionsTable } from '../../db/schema';
 import type { ActivityFromItem } from '../../../shared/forms/activity';
+import { openSubmissionValues, sealedSubmissionValues } from '../../crypto/personal-data';
 
 export type SubmissionRow = Selectable<SubmissionsTable>;
 
@@ -26,12 +27,14 @@ export async function findTaskWithNotice(db: DbOrTx, taskId: number) {
 }
 export type TaskWithNotice = NonNullable<Awaited<ReturnType<typeof findTaskWithNotice>>>;
 
+/** A unit's submission for a task, its values opened (contacts and addresses are sealed at rest). */
 export async function findSubmission(db: DbOrTx, taskId: number, unitId: number) {
-  return db.selectFrom('submissions').selectAll().where('task_id', '=', taskId).where('unit_id', '=', unitId).executeTakeFirst();
+  const row = await db.selectFrom('submissions').selectAll().where('task_id', '=', taskId).where('unit_id', '=', unitId).executeTakeFirst();
+  return row && openSubmissionValues(db, row.form_version_id, row);
 }
 
 export async function findSubmissionById(db: DbOrTx, id: number) {
-  return db
+  const row = await db
     .selectFrom('submissions as s')
     .innerJoin('units as u', 'u.id', 's.unit_id')
     .leftJoin('units as r', 'r.id', 's.routed_unit_id')
@@ -39,12 +42,14 @@ export async function findSubmissionById(db: DbOrTx, id: number) {
     .select(['u.short_name as unit_name', 'u.name as unit_full_name', 'u.path as unit_path', 'u.type as unit_type', 'r.short_name as routed_name', 'r.path as routed_path'])
     .where('s.id', '=', id)
     .executeTakeFirst();
+  return row && openSubmissionValues(db, row.form_version_id, row);
 }
 export type SubmissionWithUnit = NonNullable<Awaited<ReturnType<typeof findSubmissionById>>>;
 
+/** `values` as typed (opened): sealed here with the submission's form version. */
 export async function insertRevision(
   db: DbOrTx,
-  revision: { submissionId: number; version: number; status: string; values: unknown; action: string; comment?: unknown; actorUserId: number | null },
+  revision: { submissionId: number; formVersionId: number | null; version: number; status: string; values: unknown; action: string; comment?: unknown; actorUserId: number | null },
 ) {
   await db
     .insertInto('submission_revisions')
@@ -52,7 +57,7 @@ export async function insertRevision(
       submission_id: revision.submissionId,
       version: revision.version,
       status: revision.status,
-      values: JSON.stringify(revision.values),
+      ...(await sealedSubmissionValues(db, revision.formVersionId, revision.values)),
       action: revision.action,
       comment: revision.comment === undefined ? null : JSON.stringify(revision.comment),
       actor_user_id: revision.actorUserId,
@@ -64,7 +69,7 @@ export async function insertRevision(
  * Records a draft save. Autosave saves every few seconds: consecutive saves by the same person
  * within ten minutes are one revision in the history (the latest state), not hundreds.
  */
-export async function recordSave(db: DbOrTx, save: { submissionId: number; version: number; status: string; values: unknown; actorUserId: number | null }) {
+export async function recordSave(db: DbOrTx, save: { submissionId: number; formVersionId: number | null; version: number; status: string; values: unknown; actorUserId: number | null }) {
   const last = await db
     .selectFrom('submission_revisions')
     .select(['id', 'action', 'actor_user_id', 'created_at'])
@@ -75,7 +80,7 @@ export async function recordSave(db: DbOrTx, save: { submissionId: number; versi
   if (last && last.action === 'save' && last.actor_user_id === save.actorUserId && Date.now() - last.created_at.getTime() < 10 * 60_000) {
     await db
       .updateTable('submission_revisions')
-      .set({ version: save.version, values: JSON.stringify(save.values), status: save.status })
+      .set({ version: save.version, status: save.status, ...(await sealedSubmissionValues(db, save.formVersionId, save.values)) })
       .where('id', '=', last.id)
       .execute();
     return;
@@ -84,13 +89,16 @@ export async function recordSave(db: DbOrTx, save: { submissionId: number; versi
 }
 
 export async function revisionsOf(db: DbOrTx, submissionId: number) {
-  return db
+  const rows = await db
     .selectFrom('submission_revisions as r')
+    .innerJoin('submissions as s', 's.id', 'r.submission_id')
     .leftJoin('users as u', 'u.id', 'r.actor_user_id')
-    .select(['r.version', 'r.status', 'r.action', 'r.comment', 'r.values', 'r.created_at', 'u.display_name as actor_name'])
+    .select(['r.version', 'r.status', 'r.action', 'r.comment', 'r.values', 'r.values_sealed_with', 's.form_version_id', 'r.created_at', 'u.display_name as actor_name'])
     .where('r.submission_id', '=', submissionId)
     .orderBy('r.version')
     .execute();
+  const cache = new Map();
+  return Promise.all(rows.map((row) => openSubmissionValues(db, row.form_version_id, row, cache)));
 }
 
 /** The task and every task passing it on below (forwards at every level). */
@@ -217,19 +225,20 @@ export async function tasksFor(db: DbOrTx, options: { unitIds: number[]; openOnl
 /** Everything the exports need, one submission at a time, in unit order. */
 export async function* submissionsForExport(db: DbOrTx, taskIds: number[], statuses: string[]) {
   const batch = 200;
+  const cache = new Map();
   let lastPath = '';
   for (;;) {
     const rows = await db
       .selectFrom('submissions as s')
       .innerJoin('units as u', 'u.id', 's.unit_id')
-      .select(['s.id', 's.unit_id', 's.status', 's.values', 's.submitted_at', 's.late_hours', 's.form_version_id', 'u.short_name as unit_name', 'u.name as unit_full_name', 'u.path'])
+      .select(['s.id', 's.unit_id', 's.status', 's.values', 's.values_sealed_with', 's.submitted_at', 's.late_hours', 's.form_version_id', 'u.short_name as unit_name', 'u.name as unit_full_name', 'u.path'])
       .where('s.task_id', 'in', taskIds)
       .where('s.status', 'in', statuses as SubmissionRow['status'][])
       .where('u.path', '>', lastPath)
       .orderBy('u.path')
       .limit(batch)
       .execute();
-    for (const row of rows) yield row;
+    for (const row of rows) yield await openSubmissionValues(db, row.form_version_id, row, cache);
     if (rows.length < batch) return;
     lastPath = rows.at(-1)!.path;
   }

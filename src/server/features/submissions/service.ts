@@ -26,7 +26,7 @@ import { renderMail } from '../../../shared/domain/mail-templates';
 import { formatChinaDate } from '../notices/service';
 import * as repo from './repository';
 import type { TaskWithNotice } from './repository';
-import { openRow } from '../../crypto/personal-data';
+import { openRow, sealedSubmissionValues } from '../../crypto/personal-data';
 
 // --- The task as the submitter and the collector see it ----------------------------------------
 
@@ -173,26 +173,26 @@ export async function saveDraft(db: Db, options: { actor: Actor; taskId: number;
       version = existing.version + 1;
       const result = await trx
         .updateTable('submissions')
-        .set({ values: JSON.stringify(options.values), version, updated_at: new Date() })
+        .set({ ...(await sealedSubmissionValues(trx, existing.form_version_id, options.values)), version, updated_at: new Date() })
         .where('id', '=', existing.id)
         .where('version', '=', existing.version)
         .executeTakeFirst();
       if (result.numUpdatedRows === 0n) throw staleVersion();
       id = existing.id;
-      await repo.recordSave(trx, { submissionId: id, version, status, values: options.values, actorUserId: actor.userId || null });
+      await repo.recordSave(trx, { submissionId: id, formVersionId: existing.form_version_id, version, status, values: options.values, actorUserId: actor.userId || null });
     } else {
       if (options.version !== undefined) throw staleVersion();
       version = 1;
       const row = await trx
         .insertInto('submissions')
-        .values({ task_id: task.id, unit_id: unit.id, form_version_id: task.form_version_id, values: JSON.stringify(options.values) })
+        .values({ task_id: task.id, unit_id: unit.id, form_version_id: task.form_version_id, ...(await sealedSubmissionValues(trx, task.form_version_id, options.values)) })
         .onConflict((oc) => oc.columns(['task_id', 'unit_id']).doNothing())
         .returning('id')
         .executeTakeFirst();
       // Two first saves racing: the loser sees a version conflict rather than a duplicate.
       if (!row) throw staleVersion();
       id = row.id;
-      await repo.insertRevision(trx, { submissionId: id, version, status: 'draft', values: options.values, action: 'save', actorUserId: actor.userId || null });
+      await repo.insertRevision(trx, { submissionId: id, formVersionId: task.form_version_id, version, status: 'draft', values: options.values, action: 'save', actorUserId: actor.userId || null });
     }
     await trx.deleteFrom('submission_files').where('submission_id', '=', id).execute();
     const fileIds = [...new Set(filesIn(form, options.values))];
@@ -240,7 +240,7 @@ export async function submit(db: Db, options: { actor: Actor; taskId: number; ve
       })
       .where('id', '=', submission.id)
       .execute();
-    await repo.insertRevision(trx, { submissionId: submission.id, version, status: next, values, action: 'submit', actorUserId: actor.userId || null });
+    await repo.insertRevision(trx, { submissionId: submission.id, formVersionId: submission.form_version_id, version, status: next, values, action: 'submit', actorUserId: actor.userId || null });
     await recordActivities(trx, { submissionId: submission.id, task, unitId: unit.id, form, ctx, values });
     await insertAuditEntry(trx, {
       ...actorFields(actor),
@@ -336,7 +336,16 @@ export async function review(
       .where('version', '=', submission.version)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw staleVersion();
-    await repo.insertRevision(trx, { submissionId: submission.id, version, status: next, values: submission.values, action: options.action, comment: comments, actorUserId: actor.userId || null });
+    await repo.insertRevision(trx, {
+      submissionId: submission.id,
+      formVersionId: submission.form_version_id,
+      version,
+      status: next,
+      values: submission.values,
+      action: options.action,
+      comment: comments,
+      actorUserId: actor.userId || null,
+    });
     await insertAuditEntry(trx, {
       ...actorFields(actor),
       unitId: submission.unit_id,
