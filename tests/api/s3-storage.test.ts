@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yazl from 'yazl';
+import { zipOf } from '../../src/server/features/files/hostile-files.fixture';
 import { S3FileStore } from '../../src/server/storage/s3-file-store';
 import { readZipDirectory } from '../../src/server/storage/zip-directory';
 import { jiangsuItem, issueJiangsuNotice, jiangsuScenario } from '../support/jiangsu-scenario';
@@ -34,18 +34,6 @@ function multipart(file: Buffer, filename: string) {
 
 /** A PDF of about `bytes` bytes: random hex digits, so no two uploads are alike and no PDF name appears. */
 const pdfOf = (bytes: number) => Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(randomBytes(bytes / 2).toString('hex')), Buffer.from('\n%%EOF\n')]);
-
-function zipOf(entries: [string, Buffer][]): Promise<Buffer> {
-  const zip = new yazl.ZipFile();
-  for (const [name, content] of entries) zip.addBuffer(content, name, { compress: true });
-  zip.end();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    zip.outputStream.on('error', reject);
-  });
-}
 
 async function bucketKeys() {
   const client = new S3Client({ endpoint: s3.settings.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
