@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as supervision from '../../src/server/features/supervision/service';
@@ -48,7 +49,7 @@ async function completion(query = '') {
 
 /** The same figures worked out from scratch: no cache, straight from the database. */
 async function recomputed() {
-  const { entries, byUnit, total } = await supervision.completion(t.db, manager, taskId);
+  const { entries, byUnit, total } = (await supervision.completion(t.db, manager, taskId)).rollup;
   return { totals: total, nodes: entries.map((e) => ({ unitId: e.unitId, parentUnitId: e.parentUnitId, status: e.status, totals: byUnit.get(e.unitId)! })) };
 }
 
@@ -142,6 +143,40 @@ describe('completion rollup (issue 8, W3)', () => {
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
   });
 
+  it('answers a repeated poll with 304 while the figures stand, and with the new figures once they change', async () => {
+    const url = `/api/v1/collection-tasks/${taskId}/completion?depth=1`;
+    const first = await province.get(url);
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['content-type']).toMatch(/^application\/json/);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[\w-]{32}"$/);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    const unchanged = await province.request({ method: 'GET', url, headers: { 'if-none-match': etag } });
+    expect(unchanged.statusCode).toBe(304);
+    expect(unchanged.body).toBe('');
+    // A browser takes it gzipped, compressed once: the same figures, under their own tag.
+    const gzipped = await province.request({ method: 'GET', url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(gzipped.headers.vary).toBe('Accept-Encoding');
+    expect(JSON.parse(gunzipSync(gzipped.rawPayload).toString())).toEqual(first.json());
+    expect(gzipped.headers.etag).not.toBe(etag);
+    expect((await province.request({ method: 'GET', url, headers: { 'accept-encoding': 'gzip', 'if-none-match': gzipped.headers.etag as string } })).statusCode).toBe(304);
+    expect((await province.request({ method: 'GET', url, headers: { 'accept-encoding': 'gzip;q=0, identity' } })).headers['content-encoding']).toBeUndefined();
+    // Another query is another answer.
+    expect((await province.get(`/api/v1/collection-tasks/${taskId}/completion?depth=2`)).headers.etag).not.toBe(etag);
+
+    await t.db.updateTable('submissions').set({ status: 'accepted' }).where('task_id', '=', taskId).where('unit_id', '=', cities[2]!.id).execute();
+    t.app.completionCache.clear();
+    const changed = await province.request({ method: 'GET', url, headers: { 'if-none-match': etag } });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    expect(changed.json().totals).toEqual((await recomputed()).totals);
+    // A unit outside the caller's tree gets no answer, cached or not.
+    expect((await cities[1]!.client!.request({ method: 'GET', url, headers: { 'if-none-match': changed.headers.etag as string } })).statusCode).toBe(403);
+    await t.db.updateTable('submissions').set({ status: 'submitted' }).where('task_id', '=', taskId).where('unit_id', '=', cities[2]!.id).execute();
+    t.app.completionCache.clear();
+  });
+
   it('shows a submission through the server at once, and a change behind its back within the cache’s two seconds', async () => {
     const before = await completion();
     await submit(cities[5]!.client!, taskId);
@@ -165,10 +200,10 @@ describe('completion rollup (issue 8, W3)', () => {
 
   it('rolls shared rows up once until a deadline among them passes, which then shows at once without a new read', async () => {
     const cache = new CompletionRowsCache<CompletionRow[]>(60_000);
-    const now = await supervision.completion(t.db, manager, taskId, new Date(), cache);
-    const again = await supervision.completion(t.db, manager, taskId, new Date(), cache);
-    expect(again.entries).toBe(now.entries);
-    const afterDeadline = await supervision.completion(t.db, manager, taskId, new Date('2027-05-13T00:00:00+08:00'), cache);
+    const { rollup: now } = await supervision.completion(t.db, manager, taskId, new Date(), cache);
+    const { rollup: again } = await supervision.completion(t.db, manager, taskId, new Date(), cache);
+    expect(again).toBe(now);
+    const { rollup: afterDeadline } = await supervision.completion(t.db, manager, taskId, new Date('2027-05-13T00:00:00+08:00'), cache);
     expect(afterDeadline.entries).not.toBe(now.entries);
     expect(cache.reads).toBe(1);
     expect(now.total.missing).toBe(0);

@@ -25,7 +25,7 @@ import {
 import { mayModerate } from '../../../shared/domain/showcase';
 import type { AppContext } from '../../app-context';
 import { notFound } from '../../errors';
-import { responses } from '../../http';
+import { matchesEtag, responses } from '../../http';
 import { clientOf, requireSession } from '../../plugins/auth';
 import { readSourceHeader, readSourceOf, readsOwnWrites, routedRead } from '../../plugins/read-routing';
 import { presentCard, presentColumn, presentPublicActivity, presentPublication } from './presenter';
@@ -259,11 +259,3 @@ const publicShowcaseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; publicCache
     },
   );
 };
-
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((tag) => {
-    const t = tag.trim();
-    return t === '*' || t === etag || t === `W/${etag}`;
-  });
-}

@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import ExcelJS from 'exceljs';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -16,6 +20,7 @@ import {
   savedReminderSettings,
   timelineView,
   type CompletionQuery,
+  type CompletionView,
 } from '../../../shared/contracts/supervision';
 import { can } from '../../../shared/domain/access';
 import { unitsWithinLevels } from '../../../shared/domain/completion';
@@ -25,7 +30,7 @@ import type { UnitType } from '../../../shared/domain/units';
 import { unitTypeLabels } from '../../../shared/i18n/messages';
 import type { AppContext } from '../../app-context';
 import { forbidden, staleVersion } from '../../errors';
-import { responses } from '../../http';
+import { matchesEtag, responses } from '../../http';
 import { clientOf, requireSession } from '../../plugins/auth';
 import { contentDisposition } from '../files/service';
 import { assertCanCollect, loadTask } from '../submissions/service';
@@ -53,51 +58,52 @@ export const supervisionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; complet
   const tags = ['supervision'];
   const publicUrl = ctx.config.publicUrl ?? `http://localhost:${ctx.config.port}`;
 
-  const completionOf = async (actor: Parameters<typeof supervision.completion>[1], taskId: number, query: CompletionQuery) => {
-    const { filter } = query;
-    const { task, entries, byUnit, total } = await supervision.completion(db, actor, taskId, new Date(), completionCache);
-    const levels = query.depth !== undefined || query.under !== undefined ? unitsWithinLevels(entries, query.depth ?? 10, query.under) : null;
-    const matches = (status: string) =>
-      filter === 'all' ? true : filter === 'overdue' ? status === 'missing' || status === 'submitted_late' : !['submitted_on_time', 'submitted_late', 'accepted', 'returned'].includes(status);
-    // Keep matching units and those they hang under, so the tree stays connected.
-    const keep = new Set<number>();
-    const parentOf = new Map(entries.map((e) => [e.unitId, e.parentUnitId]));
-    for (const e of entries) {
-      if (!matches(e.status)) continue;
-      for (let id: number | null | undefined = e.unitId; id != null && !keep.has(id); id = parentOf.get(id)) keep.add(id);
+  /**
+   * The answer for one query, rendered, serialised and gzipped once per rollup: collectors across
+   * the country poll the same national figures, and building and serialising ~2,700 nodes (1 MB of
+   * JSON) per request cost ~40 ms of the event loop each (issue 8, W3). The rollup object changes
+   * with every read of the rows and whenever a deadline passes, so a kept answer is never staler
+   * than the rollup.
+   */
+  const completionOf = async (actor: Parameters<typeof supervision.completion>[1], taskId: number, query: CompletionQuery): Promise<RenderedCompletion> => {
+    const { task, rollup } = await supervision.completion(db, actor, taskId, new Date(), completionCache);
+    const key = `${task.deadline.getTime()}|${query.filter}|${query.depth ?? ''}|${query.under ?? ''}`;
+    let answers = renderedAnswers.get(rollup);
+    if (!answers) renderedAnswers.set(rollup, (answers = new Map()));
+    let rendered = answers.get(key);
+    if (!rendered) {
+      rendered = renderCompletion(completionViewOf(task, rollup, query));
+      // Bounded: `under` can name any unit.
+      if (answers.size >= maxRenderedPerRollup) answers.delete(answers.keys().next().value!);
+      answers.set(key, rendered);
+      rendered.catch(() => answers.delete(key));
     }
-    return {
-      taskId: task.id,
-      deadline: task.deadline.toISOString(),
-      totals: total,
-      nodes: entries
-        .filter((e) => keep.has(e.unitId) && (levels === null || levels.has(e.unitId)))
-        .map((e) => ({
-          unitId: e.unitId,
-          parentUnitId: e.parentUnitId,
-          shortName: e.row.short_name,
-          type: e.row.type as UnitType,
-          taskId: e.row.task_id,
-          status: e.status,
-          submittedAt: e.row.submitted_at?.toISOString() ?? null,
-          lateHours: e.row.late_hours,
-          lastRemindedAt: e.row.last_reminded_at?.toISOString() ?? null,
-          totals: byUnit.get(e.unitId)!,
-        })),
-    };
+    return rendered;
   };
 
   app.get(
     '/collection-tasks/:id/completion',
     { schema: { tags, summary: '完成情况（逐级汇总）Completion across the cascade', params: idParams, querystring: completionQuery, response: responses({ 200: completionView }) } },
-    async (request) => completionOf(requireSession(request).actor, request.params.id, request.query),
+    async (request, reply) => {
+      const rendered = await completionOf(requireSession(request).actor, request.params.id, request.query);
+      // Browsers all take gzip: the megabyte of a national answer goes out as ~60 KB, compressed once.
+      const gzipped = acceptsGzip(request.headers['accept-encoding']);
+      const etag = gzipped ? rendered.gzipEtag : rendered.etag;
+      // Already serialised (and typed as completionView): sent as it is, past the schema's serialiser.
+      const raw: FastifyReply = reply;
+      // A collector's page polls: an unchanged answer costs a 304, not another download.
+      raw.header('ETag', etag).header('Cache-Control', 'private, no-cache').header('Vary', 'Accept-Encoding');
+      if (matchesEtag(request.headers['if-none-match'], etag)) return raw.code(304).send();
+      if (gzipped) raw.header('Content-Encoding', 'gzip');
+      return raw.type('application/json; charset=utf-8').send(gzipped ? rendered.gzipped : rendered.body);
+    },
   );
 
   app.get(
     '/collection-tasks/:id/completion.xlsx',
     { schema: { tags, summary: '导出完成情况 Export completion', params: idParams, querystring: completionQuery } },
     async (request, reply) => {
-      const view = await completionOf(requireSession(request).actor, request.params.id, request.query);
+      const { view } = await completionOf(requireSession(request).actor, request.params.id, request.query);
       const names = new Map(view.nodes.map((n) => [n.unitId, n.shortName]));
       const workbook = new ExcelJS.Workbook();
       const sheet = workbook.addWorksheet('完成情况');
@@ -241,3 +247,67 @@ export const supervisionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; complet
     },
   );
 };
+
+interface RenderedCompletion {
+  view: CompletionView;
+  body: Buffer;
+  etag: string;
+  gzipped: Buffer;
+  gzipEtag: string;
+}
+
+const maxRenderedPerRollup = 64;
+const renderedAnswers = new WeakMap<supervision.CompletionRollup, Map<string, Promise<RenderedCompletion>>>();
+const gzipAsync = promisify(gzip);
+
+async function renderCompletion(view: CompletionView): Promise<RenderedCompletion> {
+  const body = Buffer.from(JSON.stringify(view));
+  const etag = createHash('sha256').update(body).digest('base64url').slice(0, 32);
+  // Off the event loop (zlib's thread pool): ~10 ms for the national answer.
+  const gzipped = await gzipAsync(body);
+  return { view, body, etag: `"${etag}"`, gzipped, gzipEtag: `"${etag}-gz"` };
+}
+
+/** Whether Accept-Encoding allows gzip (not refused with q=0). */
+function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (coding !== 'gzip' && coding !== '*') return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
+function completionViewOf(task: { id: number; deadline: Date }, { entries, byUnit, total }: supervision.CompletionRollup, query: CompletionQuery): CompletionView {
+  const { filter } = query;
+  const levels = query.depth !== undefined || query.under !== undefined ? unitsWithinLevels(entries, query.depth ?? 10, query.under) : null;
+  const matches = (status: string) =>
+    filter === 'all' ? true : filter === 'overdue' ? status === 'missing' || status === 'submitted_late' : !['submitted_on_time', 'submitted_late', 'accepted', 'returned'].includes(status);
+  // Keep matching units and those they hang under, so the tree stays connected.
+  const keep = new Set<number>();
+  const parentOf = new Map(entries.map((e) => [e.unitId, e.parentUnitId]));
+  for (const e of entries) {
+    if (!matches(e.status)) continue;
+    for (let id: number | null | undefined = e.unitId; id != null && !keep.has(id); id = parentOf.get(id)) keep.add(id);
+  }
+  return {
+    taskId: task.id,
+    deadline: task.deadline.toISOString(),
+    totals: total,
+    nodes: entries
+      .filter((e) => keep.has(e.unitId) && (levels === null || levels.has(e.unitId)))
+      .map((e) => ({
+        unitId: e.unitId,
+        parentUnitId: e.parentUnitId,
+        shortName: e.row.short_name,
+        type: e.row.type as UnitType,
+        taskId: e.row.task_id,
+        status: e.status,
+        submittedAt: e.row.submitted_at?.toISOString() ?? null,
+        lateHours: e.row.late_hours,
+        lastRemindedAt: e.row.last_reminded_at?.toISOString() ?? null,
+        totals: byUnit.get(e.unitId)!,
+      })),
+  };
+}

@@ -21,19 +21,24 @@ export async function completion(db: Db, actor: Actor, taskId: number, now = new
   await assertCanCollect(db, actor, task);
   const read = () => repo.completionRows(db, task.id);
   const rows = cache ? await cache.get(task.id, read) : await read();
-  return { task, ...rollUp(task.issuer_unit_id, rows, now) };
+  return { task, rollup: rollUp(task.issuer_unit_id, rows, now) };
 }
 
-type RolledUp = ReturnType<typeof computeRollUp> & { until: number };
+/**
+ * One task's statuses and counts. The same object is handed to every request served from the same
+ * read of the rows until a deadline passes, so what is derived from it (routes.ts renders the
+ * answers once) can be kept with it.
+ */
+export type CompletionRollup = ReturnType<typeof computeRollUp> & { until: number };
 
 /**
  * Statuses and counts of one read of the rows, kept with it: shared rows (the cache) are rolled up
  * once, not per request. They depend on the clock only through each row's deadline, so they are
  * reused until the next deadline among the rows passes.
  */
-const rolledUp = new WeakMap<readonly repo.CompletionRow[], RolledUp>();
+const rolledUp = new WeakMap<readonly repo.CompletionRow[], CompletionRollup>();
 
-function rollUp(issuerUnitId: number, rows: readonly repo.CompletionRow[], now: Date) {
+function rollUp(issuerUnitId: number, rows: readonly repo.CompletionRow[], now: Date): CompletionRollup {
   const kept = rolledUp.get(rows);
   if (kept && now.getTime() < kept.until) return kept;
   let until = Number.POSITIVE_INFINITY;
@@ -59,7 +64,10 @@ function computeRollUp(issuerUnitId: number, rows: readonly repo.CompletionRow[]
 
 /** Submissions per day against the deadline: the burn-up of one task (and the tasks passing it on). */
 export async function timeline(db: Db, actor: Actor, taskId: number, now = new Date()) {
-  const { task, entries, total } = await completion(db, actor, taskId, now);
+  const {
+    task,
+    rollup: { entries, total },
+  } = await completion(db, actor, taskId, now);
   const firstDay = chinaDateOf(task.created_at);
   const lastDay = chinaDateOf(new Date(Math.max(task.deadline.getTime(), Math.min(now.getTime(), task.deadline.getTime() + 30 * 86_400_000))));
   const perDay = new Map<string, { onTime: number; late: number }>();
