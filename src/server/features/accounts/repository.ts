@@ -1,5 +1,6 @@
 import { lockoutPolicy } from '../../../shared/domain/lockout';
 import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { DbOrTx } from '../../db/database';
 
 export async function insertSession(
@@ -19,12 +20,27 @@ export async function insertSession(
     .execute();
 }
 
-/** The session and its user, when the session is neither idle too long nor past its absolute end. */
+/**
+ * The session, its user and the user's roles in active units, when the session is neither idle too
+ * long nor past its absolute end. One round trip: every authenticated request starts here.
+ */
 export async function findLiveSession(db: DbOrTx, id: string, idleMinutes: number) {
   return db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .innerJoin('units as unit', 'unit.id', 'u.unit_id')
+    .select((eb) => [
+      jsonArrayFrom(
+        eb
+          .selectFrom('role_assignments as r')
+          .innerJoin('units as g', 'g.id', 'r.unit_id')
+          .select(['r.role', 'r.unit_id', 'g.path as unit_path', 'g.short_name as unit_name'])
+          .whereRef('r.user_id', '=', 'u.id')
+          .where('g.active', '=', true)
+          .orderBy('g.depth')
+          .orderBy('r.role'),
+      ).as('grants'),
+    ])
     .select([
       's.id',
       's.csrf_token',

@@ -228,10 +228,9 @@ export async function resolveSession(db: Db, token: string, settings: SessionSet
   const id = sha256(token);
   const row = await sessions.findLiveSession(db, id, settings.idleMinutes);
   if (!row || row.status !== 'active') return null;
-  const grantRows = await users.grantsOfUser(db, row.user_id);
   // Touch at most once a minute: the idle timeout needs no finer grain and it saves a write per request.
   if (Date.now() - row.last_seen_at.getTime() > 60_000) await sessions.touchSession(db, id);
-  const grants = grantRows.map((g) => ({ role: g.role, unitId: g.unit_id, unitPath: g.unit_path, unitName: g.unit_name }));
+  const grants = row.grants.map((g) => ({ role: g.role, unitId: g.unit_id, unitPath: g.unit_path, unitName: g.unit_name }));
   const totpEnabled = row.totp_enabled_at !== null;
   return {
     sessionId: id,

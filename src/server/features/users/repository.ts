@@ -72,18 +72,6 @@ export async function replaceRoles(db: DbOrTx, userId: number, unitId: number, r
     .execute();
 }
 
-export async function grantsOfUser(db: DbOrTx, userId: number) {
-  return db
-    .selectFrom('role_assignments as r')
-    .innerJoin('units as u', 'u.id', 'r.unit_id')
-    .select(['r.role', 'r.unit_id', 'u.path as unit_path', 'u.short_name as unit_name'])
-    .where('r.user_id', '=', userId)
-    .where('u.active', '=', true)
-    .orderBy('u.depth')
-    .orderBy('r.role')
-    .execute();
-}
-
 export interface UserListFilter {
   scopePaths: string[];
   /** Restrict to this unit, or to its subtree when includeSubtree. */
