@@ -40,6 +40,8 @@ export interface BurstOutcome {
   retries: number;
   error: string | null;
   files: { fileId: string; size: number; sha256: string }[];
+  /** ms from the unit's arrival to a free slot, and each request's ms with its retries. */
+  steps: { queued: number; pdf: number; docx: number; save: number; submit: number } | null;
 }
 
 export interface BurstResult {
@@ -96,9 +98,11 @@ async function main() {
 
   async function unitFlow(unit: BurstUnit, index: number): Promise<BurstOutcome> {
     const arrivedAt = (index * job.windowSeconds * 1000) / job.units.length;
-    const outcome: BurstOutcome = { unitId: unit.unitId, taskId: unit.taskId, acknowledged: false, arrivedAt, acknowledgedAt: null, retries: 0, error: null, files: [] };
+    const outcome: BurstOutcome = { unitId: unit.unitId, taskId: unit.taskId, acknowledged: false, arrivedAt, acknowledgedAt: null, retries: 0, error: null, files: [], steps: null };
     await sleep(Math.max(0, arrivedAt - now()));
     await acquire();
+    const marks = [now()];
+    const mark = () => marks.push(now());
     const headers = { cookie: `huiju_session=${unit.token}`, 'x-csrf-token': unit.csrf };
     const api = `${job.base}/api/v1/collection-tasks/${unit.taskId}`;
     // One request, retried like a client would (the same request: the same Idempotency-Key).
@@ -124,7 +128,9 @@ async function main() {
           return fetch(`${api}/files?field=${field}`, { method: 'POST', headers, body: form });
         });
       const pdf = await upload('stampedPdf', `盖章版-${unit.unitId}.pdf`, pdfs[index % pdfs.length]!);
+      mark();
       const docx = await upload('wordVersion', `筹备方案-${unit.unitId}.docx`, docxs[index % docxs.length]!);
+      mark();
       outcome.files = [pdf, docx].map((f) => ({ fileId: f.id, size: f.size, sha256: f.sha256 }));
       const values = {
         fields: { stampedPdf: [{ fileId: pdf.id, name: pdf.name, size: pdf.size }], wordVersion: [{ fileId: docx.id, name: docx.name, size: docx.size }] },
@@ -140,12 +146,15 @@ async function main() {
         if (!(error instanceof HttpError && error.status === 409 && outcome.retries > 0)) throw error;
         saved = { version: unit.version + 1 };
       }
+      mark();
       const key = randomUUID();
       await call(() =>
         fetch(`${api}/submission/submit`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify({ version: saved.version }) }),
       );
       outcome.acknowledged = true;
       outcome.acknowledgedAt = now();
+      const [slot, afterPdf, afterDocx, afterSave] = marks as [number, number, number, number];
+      outcome.steps = { queued: slot - arrivedAt, pdf: afterPdf - slot, docx: afterDocx - afterPdf, save: afterSave - afterDocx, submit: outcome.acknowledgedAt - afterSave };
     } catch (error) {
       outcome.error = error instanceof Error ? error.message : String(error);
     } finally {

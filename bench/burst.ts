@@ -135,8 +135,9 @@ export async function benchBurst(options: { quick: boolean; databaseUrl?: string
     const retries = result.outcomes.reduce((n, o) => n + o.retries, 0);
     const errors = result.outcomes.filter((o) => !o.acknowledged);
     const one = (name: string, unit: string, value: number, target?: string, met?: boolean): BenchResult => ({ name: `${label}: ${name}`, unit, median: value, min: value, max: value, ...(target ? { target, met } : {}) });
+    const stepMedians = (['queued', 'pdf', 'docx', 'save', 'submit'] as const).map((step) => `${step} ${percentile(acked.map((o) => o.steps![step]).sort((a, b) => a - b), 0.5).toFixed(0)} ms`);
     options.notes.push(
-      `W6 burst, ${kind}: ${units.length} units, files ${(result.pdfBytes / 1024).toFixed(0)} KB + ${(result.docxBytes / 1024).toFixed(0)} KB, ${retries} retries, ${errors.length} not acknowledged${errors[0] ? ` (first: ${errors[0].error})` : ''}; ${stored.submittedInDatabase} submitted submissions in the database; load average before ${before}, after ${after}.`,
+      `W6 burst, ${kind}: per-unit medians ${stepMedians.join(', ')} (queued: waiting for one of the driver's 64 slots); ${units.length} units, files ${(result.pdfBytes / 1024).toFixed(0)} KB + ${(result.docxBytes / 1024).toFixed(0)} KB, ${retries} retries, ${errors.length} not acknowledged${errors[0] ? ` (first: ${errors[0].error})` : ''}; ${stored.submittedInDatabase} submitted submissions in the database; load average before ${before}, after ${after}.`,
     );
     return [
       one('acknowledged', 'units', acked.length, `all ${units.length}`, acked.length === units.length),
