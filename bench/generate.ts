@@ -44,6 +44,9 @@ export interface PoolEntry {
   csrf: string;
   taskId: number;
   version: number;
+  unitId: number;
+  /** The draft's items (the burst saves them again beside its files). */
+  items: { key: string; fields: Record<string, unknown> }[];
 }
 
 export interface GeneratedMeta {
@@ -182,6 +185,27 @@ async function addOrganisationUnits(db: Db, scale: number) {
   return unique.length;
 }
 
+/**
+ * A city-level office's own organisations (HUIJU_SEED_ROOT = the city): its learned societies,
+ * enterprise and university associations, enough for ≈ 300 units with the city's districts.
+ */
+async function addCityOrganisationUnits(db: Db, cityCode: string, total: number) {
+  const city = await db.selectFrom('units').select(['id', 'short_name']).where('region_code', '=', cityCode).executeTakeFirstOrThrow();
+  const existing = Number((await db.selectFrom('units').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+  const place = city.short_name.replace(/科协$/, '');
+  const wanted = Math.max(0, total - existing);
+  const numbered = (list: string[], i: number) => (i < list.length ? list[i]! : `${list[i % list.length]!.replace(/(有限公司|学会|大学|学院)$/, '')}第${Math.floor(i / list.length) + 1}$1`);
+  // Roughly the mix of a large city: societies first, then enterprises, then universities.
+  const rows = Array.from({ length: wanted }, (_, i) => {
+    const type = i % 10 < 5 ? ('learned_society' as const) : i % 10 < 8 ? ('enterprise_association' as const) : ('university_association' as const);
+    const n = Math.floor(i / 10);
+    const name = type === 'learned_society' ? `${place}${numbered(disciplines, n * 5 + (i % 10))}` : type === 'enterprise_association' ? `${place}${numbered(industries, n * 3 + (i % 10) - 5)}科协` : `${place}${numbered(colleges, n * 2 + (i % 10) - 8)}科协`;
+    return { parent_id: city.id, name: name.slice(0, 100), short_name: name.slice(0, 50), type, level: 'city' as const };
+  });
+  await chunked(rows, 1000, (chunk) => db.insertInto('units').values(chunk).execute());
+  return rows.length;
+}
+
 function newSessionToken() {
   const token = randomBytes(32).toString('base64url');
   return { token, id: createHash('sha256').update(token).digest('hex'), csrf: randomBytes(24).toString('base64url') };
@@ -222,7 +246,7 @@ export async function adminCall(app: FastifyInstance) {
 const allChildren = (['regional_association', 'learned_society', 'enterprise_association', 'university_association'] as const).map((unitType) => ({ kind: 'units_of_type' as const, unitType, scope: 'children' as const }));
 
 /** The campaign, its form, the national notice and its forwards by every province and city, through the API. */
-async function campaignAndCascade(app: FastifyInstance, db: Db) {
+async function campaignAndCascade(app: FastifyInstance, db: Db, requiredFiles: boolean) {
   const call = await adminCall(app);
   const root = await db.selectFrom('units').select('id').where('parent_id', 'is', null).executeTakeFirstOrThrow();
   const form = (await call('POST', '/api/v1/forms', { unitId: root.id, name: '特色亮点活动筹备方案', templateKey: 'jiangsu_featured_activity' })).json();
@@ -237,7 +261,18 @@ async function campaignAndCascade(app: FastifyInstance, db: Db) {
       { kind: 'units_of_type', unitType: 'regional_association', level: 'provincial', scope: 'children' },
       { kind: 'units_of_type', unitType: 'learned_society', scope: 'children' },
     ],
-    tasks: [{ title: '特色亮点活动筹备方案（不少于3项）', deadline: `${benchYear}-05-12`, formVersionId: form.latest.id, quota: { minItems: 3 } }],
+    tasks: [
+      {
+        title: '特色亮点活动筹备方案（不少于3项）',
+        deadline: `${benchYear}-05-12`,
+        formVersionId: form.latest.id,
+        quota: { minItems: 3 },
+        // The deadline burst (W6): the plan comes with its stamped PDF and its Word version.
+        ...(requiredFiles
+          ? { requiredFiles: [{ key: 'stampedPdf', label: '盖章PDF版', kinds: ['pdf'] }, { key: 'wordVersion', label: 'Word版', kinds: ['docx'] }] }
+          : {}),
+      },
+    ],
   });
   const issued = await call('POST', `/api/v1/notices/${draft.json().id}/issue`, { version: draft.json().version });
   const rootTaskId = issued.json().tasks[0].id as number;
@@ -281,6 +316,15 @@ export interface GenerateOptions {
   scale: number;
   /** Units with a draft and a session, for W1. */
   poolSize: number;
+  /** Every unit owing the task may be in the pool (and none submits beforehand): the W6 burst. */
+  poolEveryUnit?: boolean;
+  /** The national task asks for a stamped PDF and a .docx (the W6 burst uploads them). */
+  requiredFiles?: boolean;
+  /**
+   * A city-level office: GB/T 2260 code of the city seeded (HUIJU_SEED_ROOT) with its districts, and
+   * its own organisations up to `cityUnits` units in all, instead of the national organisations.
+   */
+  city?: { code: string; units: number };
   log?: (line: string) => void;
 }
 
@@ -289,9 +333,9 @@ export async function generate(handle: DatabaseHandle, app: FastifyInstance, opt
   const started = performance.now();
   const log = options.log ?? (() => {});
   const { db } = handle;
-  const added = await addOrganisationUnits(db, options.scale);
+  const added = options.city ? await addCityOrganisationUnits(db, options.city.code, options.city.units) : await addOrganisationUnits(db, options.scale);
   log(`${added} organisation units added`);
-  const cascade = await campaignAndCascade(app, db);
+  const cascade = await campaignAndCascade(app, db, options.requiredFiles ?? false);
   log(`campaign, notice and ${cascade.forwards} forwards issued`);
 
   const owing = await db
@@ -308,9 +352,9 @@ export async function generate(handle: DatabaseHandle, app: FastifyInstance, opt
   const ctx = { phases: campaignRow.phases ?? defaultPhases(benchYear), modules: campaignRow.modules ?? defaultModules, targetGroups: campaignRow.target_groups ?? defaultTargetGroups };
 
   // 40 % of the units (up to poolSize) keep a draft for W1; the other 60 % submitted.
-  const poolRows = owing.filter((_, i) => i % 5 >= 3).slice(0, options.poolSize);
+  const poolRows = (options.poolEveryUnit ? owing : owing.filter((_, i) => i % 5 >= 3)).slice(0, options.poolSize);
   const poolSet = new Set(poolRows.map((r) => r.unit_id));
-  const submitters = owing.filter((r, i) => !poolSet.has(r.unit_id) && i % 5 < 3);
+  const submitters = options.poolEveryUnit ? [] : owing.filter((r, i) => !poolSet.has(r.unit_id) && i % 5 < 3);
   const perUnit = Math.max(1, Math.ceil(options.items / submitters.length));
   const random = rng(2027);
   const now = new Date();
@@ -415,14 +459,18 @@ export async function generate(handle: DatabaseHandle, app: FastifyInstance, opt
         .values(sessions.map(({ u, s }) => ({ id: s.id, user_id: u.id, csrf_token: s.csrf, expires_at: new Date(Date.now() + 11 * 3600_000), ip: '127.0.0.1', user_agent: 'huiju-bench' })))
         .execute();
       const taskOf = new Map(chunk.map((r) => [r.unit_id, r.task_id]));
-      for (const { u, s } of sessions) pool.push({ token: s.token, csrf: s.csrf, taskId: taskOf.get(u.unit_id)!, version: 1 });
+      const itemsOf = new Map(drafts.map((d) => [d.row.unit_id, d.items]));
+      for (const { u, s } of sessions) pool.push({ token: s.token, csrf: s.csrf, taskId: taskOf.get(u.unit_id)!, version: 1, unitId: u.unit_id, items: itemsOf.get(u.unit_id)! });
     });
   });
   log(`${pool.length} drafts with sessions for W1`);
 
   const admin = await db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow();
   const adminSession = await insertSession(db, admin.id);
-  const anySubmission = await db.selectFrom('submissions').select(['id', 'task_id', 'unit_id']).where('status', '=', 'submitted').orderBy('id').executeTakeFirstOrThrow();
+  // A data set where nobody has submitted yet (the W6 burst, the city office) names a draft.
+  const anySubmission =
+    (await db.selectFrom('submissions').select(['id', 'task_id', 'unit_id']).where('status', '=', 'submitted').orderBy('id').executeTakeFirst()) ??
+    (await db.selectFrom('submissions').select(['id', 'task_id', 'unit_id']).orderBy('id').executeTakeFirstOrThrow());
   const units = Number((await db.selectFrom('units').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
   await sql`analyze`.execute(db);
   return {
@@ -449,7 +497,13 @@ export async function generate(handle: DatabaseHandle, app: FastifyInstance, opt
  */
 export async function generateInto(target: { dataDir: string; databaseUrl?: string | undefined }, options: GenerateOptions): Promise<GeneratedMeta> {
   const handle = target.databaseUrl ? openPostgres(target.databaseUrl, 5) : await openPGlite(target.dataDir);
-  const config = loadConfig({ HUIJU_DATA_DIR: target.dataDir, LOG_LEVEL: 'silent', HUIJU_ADMIN_PASSWORD: adminPassword, ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}) });
+  const config = loadConfig({
+    HUIJU_DATA_DIR: target.dataDir,
+    LOG_LEVEL: 'silent',
+    HUIJU_ADMIN_PASSWORD: adminPassword,
+    ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}),
+    ...(options.city ? { HUIJU_SEED_ROOT: options.city.code } : {}),
+  });
   try {
     await prepareDatabase(handle.db, config);
     // Enrolled directly: the bench measures the business paths, not the authenticator set-up.

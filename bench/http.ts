@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { generateInto, workPlan, type GeneratedMeta } from './generate';
+import { generateInto, workPlan, type GeneratedMeta, type PoolEntry } from './generate';
 import type { LoadJob, LoadResult } from './load';
 import { median, type BenchResult } from './report';
 
@@ -19,7 +19,7 @@ import { median, type BenchResult } from './report';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const adminPassword = 'Bench@Huiju2026';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
       const port = (server.address() as net.AddressInfo).port;
@@ -28,7 +28,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startProcess(args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
+export async function startProcess(args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
@@ -48,7 +48,7 @@ async function startProcess(args: string[], env: Record<string, string>, readyUr
   throw new Error(`${args.join(' ')} did not start: ${output}`);
 }
 
-async function stopProcess(child: ChildProcess) {
+export async function stopProcess(child: ChildProcess) {
   if (child.exitCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
@@ -57,13 +57,13 @@ async function stopProcess(child: ChildProcess) {
   clearTimeout(timer);
 }
 
-function rssOf(pid: number): { rss: number; peak: number } {
+export function rssOf(pid: number): { rss: number; peak: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
-async function load(job: LoadJob): Promise<LoadResult> {
+export async function load(job: LoadJob): Promise<LoadResult> {
   const file = path.join(os.tmpdir(), `huiju-bench-job-${process.pid}-${randomUUID()}.json`);
   fs.writeFileSync(file, JSON.stringify(job));
   try {
@@ -78,12 +78,12 @@ async function load(job: LoadJob): Promise<LoadResult> {
   }
 }
 
-interface Series {
+export interface Series {
   runs: LoadResult[];
 }
 
 /** A warm-up run, then `runs` measured runs; jobs may differ per run (W1 takes fresh units each time). */
-async function series(runs: number, jobFor: (run: number) => LoadJob): Promise<Series> {
+export async function series(runs: number, jobFor: (run: number) => LoadJob): Promise<Series> {
   const drain = async (job: LoadJob) => {
     // Requests still queued in the server when autocannon stops must not spill into the next run.
     await fetch(new URL('/hello', job.url).origin + (job.url.includes('/api/') || job.method === 'POST' ? '/api/v1/public/showcase/columns' : '/hello')).catch(() => {});
@@ -100,9 +100,9 @@ async function series(runs: number, jobFor: (run: number) => LoadJob): Promise<S
   return { runs: results };
 }
 
-const stat = (values: number[]) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
+export const stat = (values: number[]) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
 
-function describe(label: string, huiju: Series, limit: Series, target: { ratio?: number; p99?: number; p95?: number; ratioText?: string }): BenchResult[] {
+export function describe(label: string, huiju: Series, limit: Series, target: { ratio?: number; p99?: number; p95?: number; ratioText?: string }): BenchResult[] {
   const rps = stat(huiju.runs.map((r) => r.rps));
   const limitRps = stat(limit.runs.map((r) => r.rps));
   const p95 = stat(huiju.runs.map((r) => r.p95));
@@ -132,6 +132,29 @@ function describe(label: string, huiju: Series, limit: Series, target: { ratio?:
   return rows;
 }
 
+/**
+ * W1: each request submits a different unit's saved draft (with an Idempotency-Key), `perRun` per
+ * run after a warm-up run; `pool` must hold (runs + 1) × perRun drafts.
+ */
+export async function w1Series(base: string, pool: PoolEntry[], options: { connections: number; runs: number; perRun: number }): Promise<Series> {
+  let at = 0;
+  return series(options.runs, () => {
+    const slice = pool.slice(at, at + options.perRun);
+    at += options.perRun;
+    return {
+      url: base,
+      method: 'POST',
+      connections: options.connections,
+      amount: slice.length,
+      pool: slice.map((p) => ({
+        path: `/api/v1/collection-tasks/${p.taskId}/submission/submit`,
+        headers: { cookie: `huiju_session=${p.token}`, 'x-csrf-token': p.csrf, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        body: JSON.stringify({ version: p.version }),
+      })),
+    };
+  });
+}
+
 export interface HttpBenchOptions {
   quick: boolean;
   items: number;
@@ -141,7 +164,7 @@ export interface HttpBenchOptions {
   notes: string[];
 }
 
-async function freshDatabase(serverUrl: string): Promise<string> {
+export async function freshDatabase(serverUrl: string): Promise<string> {
   const name = `huiju_bench_${process.pid}_${Date.now()}`;
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
@@ -150,6 +173,14 @@ async function freshDatabase(serverUrl: string): Promise<string> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** Drops a database made by freshDatabase (serverUrl: the server's maintenance database). */
+export async function dropDatabase(serverUrl: string, databaseUrl: string) {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  await client.query(`drop database if exists ${new URL(databaseUrl).pathname.slice(1)} with (force)`).catch(() => {});
+  await client.end();
 }
 
 export async function benchHttp(options: HttpBenchOptions): Promise<BenchResult[]> {
@@ -203,21 +234,9 @@ export async function benchHttp(options: HttpBenchOptions): Promise<BenchResult[
         log(`reads at c=${c} done`);
       }
       for (const c of options.concurrencies) {
-        h[`w1-${c}`] = await series(runs, () => {
-          const slice = meta.pool.slice(poolAt, poolAt + w1PerRun);
-          poolAt += w1PerRun;
-          return {
-            url: base,
-            method: 'POST',
-            connections: c,
-            amount: slice.length,
-            pool: slice.map((p) => ({
-              path: `/api/v1/collection-tasks/${p.taskId}/submission/submit`,
-              headers: { cookie: `huiju_session=${p.token}`, 'x-csrf-token': p.csrf, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-              body: JSON.stringify({ version: p.version }),
-            })),
-          };
-        });
+        const slice = meta.pool.slice(poolAt, poolAt + (runs + 1) * w1PerRun);
+        poolAt += slice.length;
+        h[`w1-${c}`] = await w1Series(base, slice, { connections: c, runs, perRun: w1PerRun });
         log(`W1 at c=${c} done`);
       }
       memory = rssOf(huiju.pid!);
@@ -270,11 +289,6 @@ export async function benchHttp(options: HttpBenchOptions): Promise<BenchResult[
     return results;
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
-    if (databaseUrl && options.databaseUrl) {
-      const client = new pg.Client({ connectionString: options.databaseUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${new URL(databaseUrl).pathname.slice(1)} with (force)`).catch(() => {});
-      await client.end();
-    }
+    if (databaseUrl && options.databaseUrl) await dropDatabase(options.databaseUrl, databaseUrl);
   }
 }

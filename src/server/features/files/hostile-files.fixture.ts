@@ -51,8 +51,11 @@ export function encryptedPdf(): Buffer {
   return Buffer.from(plain.toString('latin1').replace('trailer\n<< /Root 1 0 R', `trailer\n<< /Root 1 0 R /Encrypt 4 0 R /ID [<${'c3'.repeat(16)}> <${'c3'.repeat(16)}>]`), 'latin1');
 }
 
-/** A realistic "stamped" PDF: Chinese-free standard font text, a red seal drawn as vector art, a photo-like image. */
-export function stampedPdf(): Promise<Buffer> {
+/**
+ * A realistic "stamped" PDF: Chinese-free standard font text, a red seal drawn as vector art, a
+ * photo-like image of `scanBytes` incompressible bytes (about the file's size; the bench's 1–2 MB scans).
+ */
+export function stampedPdf(scanBytes = 150_000): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', info: { Title: 'Stamped', Creator: 'test' } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -61,7 +64,7 @@ export function stampedPdf(): Promise<Buffer> {
   doc.circle(400, 600, 60).lineWidth(4).strokeColor('#d00').stroke();
   doc.fillColor('#d00').fontSize(10).text('SEAL', 385, 595);
   // Incompressible pixels: the bytes of a scanned page, where "/JS" or "stream" may occur by chance.
-  const noise = randomBytes(150_000);
+  const noise = randomBytes(scanBytes);
   noise.write(' /JS stream endstream ', 1_000, 'latin1');
   doc.image(rawPng(noise), 72, 200, { width: 200 });
   doc.end();
