@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stampedPdf, zipOf } from '../src/server/features/files/hostile-files.fixture';
+import type { PoolEntry } from './generate';
 
 /**
  * The W6 load driver, in its own process like bench/load.ts (autocannon cannot send a different
@@ -10,14 +11,8 @@ import { stampedPdf, zipOf } from '../src/server/features/files/hostile-files.fi
  * and its .docx, saves the draft naming them, then submits with an Idempotency-Key. Network errors,
  * 5xx and 429 are retried (the submit with the same key) until `giveUpSeconds`. Prints one JSON line.
  */
-export interface BurstUnit {
-  token: string;
-  csrf: string;
-  taskId: number;
-  version: number;
-  unitId: number;
-  items: { key: string; fields: Record<string, unknown> }[];
-}
+/** A unit of the generator's pool: its session, its task and its saved draft. */
+export type BurstUnit = PoolEntry;
 
 export interface BurstJob {
   base: string;
