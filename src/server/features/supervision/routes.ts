@@ -86,7 +86,7 @@ export const supervisionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; complet
     { schema: { tags, summary: '完成情况（逐级汇总）Completion across the cascade', params: idParams, querystring: completionQuery, response: responses({ 200: completionView }) } },
     async (request, reply) => {
       const rendered = await completionOf(requireSession(request).actor, request.params.id, request.query);
-      // Browsers all take gzip: the megabyte of a national answer goes out as ~60 KB, compressed once.
+      // Browsers all take gzip: the megabyte of a national answer goes out as ~35 KB, compressed once.
       const gzipped = acceptsGzip(request.headers['accept-encoding']);
       const etag = gzipped ? rendered.gzipEtag : rendered.etag;
       // Already serialised (and typed as completionView): sent as it is, past the schema's serialiser.
