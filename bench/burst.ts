@@ -1,15 +1,12 @@
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { openPGlite, openPostgres } from '../src/server/db/database';
 import { LocalFileStore } from '../src/server/storage/file-store';
 import type { BurstJob, BurstOutcome, BurstResult } from './burst-driver';
-import { adminPassword, generateInto, type GeneratedMeta, type GenerateOptions } from './generate';
-import { dropDatabase, freePort, freshDatabase, startProcess, stopProcess } from './http';
+import { generateInto, type GeneratedMeta, type GenerateOptions } from './generate';
+import { dropDatabase, freshDatabase, runJobScript, startHuiju, stopProcess } from './http';
 import type { BenchResult } from './report';
 
 /**
@@ -19,24 +16,10 @@ import type { BenchResult } from './report';
  * from a separate process (bench/burst-driver.ts). Afterwards the database and the file store are
  * counted: an acknowledged submission that is not there, or whose files are not, is lost.
  */
-const root = fileURLToPath(new URL('..', import.meta.url));
 const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 /** Runs the driver in its own process on a job. */
-export async function driveBurst(job: BurstJob): Promise<BurstResult> {
-  const file = path.join(os.tmpdir(), `huiju-bench-burst-${process.pid}-${randomUUID()}.json`);
-  fs.writeFileSync(file, JSON.stringify(job));
-  try {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/burst-driver.ts'), file], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    const code = await new Promise((r) => child.once('exit', r));
-    if (code !== 0) throw new Error(`burst driver exited ${String(code)}`);
-    return JSON.parse(out.trim().split('\n').pop()!) as BurstResult;
-  } finally {
-    fs.rmSync(file, { force: true });
-  }
-}
+export const driveBurst = (job: BurstJob) => runJobScript<BurstResult>('bench/burst-driver.ts', job);
 
 /** A generated data set with a running Huiju on it; `stop` ends the process, `dispose` removes the data. */
 export async function huijuOn(kind: string, serverUrl: string | undefined, options: GenerateOptions) {
@@ -49,10 +32,7 @@ export async function huijuOn(kind: string, serverUrl: string | undefined, optio
   try {
     const meta: GeneratedMeta = await generateInto({ dataDir, databaseUrl }, { ...options, log: (l) => console.log(`[bench] ${kind}: ${l}`) });
     const launch = async () => {
-      const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
-      const env: Record<string, string> = { HUIJU_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', HUIJU_ADMIN_PASSWORD: adminPassword, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
-      const child = await startProcess(['bin/huiju.mjs', 'serve'], env, `${base}/api/v1/public/showcase/columns`);
+      const { base, child } = await startHuiju(dataDir, databaseUrl);
       return { base, stop: () => stopProcess(child) };
     };
     const first = await launch();

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { generateInto, workPlan, type GeneratedMeta, type PoolEntry } from './generate';
+import { adminPassword, generateInto, workPlan, type GeneratedMeta, type PoolEntry } from './generate';
 import type { LoadJob, LoadResult } from './load';
 import { median, type BenchResult } from './report';
 
@@ -17,7 +17,6 @@ import { median, type BenchResult } from './report';
  * Huiju and the limit service never run at the same time (PGlite has one process; 2 cores).
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
-const adminPassword = 'Bench@Huiju2026';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -64,19 +63,30 @@ export function rssOf(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
-export async function load(job: LoadJob): Promise<LoadResult> {
+/** Runs a bench script in its own process on a job (passed as a JSON file); answers its last JSON line. */
+export async function runJobScript<T>(script: string, job: unknown): Promise<T> {
   const file = path.join(os.tmpdir(), `huiju-bench-job-${process.pid}-${randomUUID()}.json`);
   fs.writeFileSync(file, JSON.stringify(job));
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/load.ts'), file], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, script), file], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     const code = await new Promise((r) => child.once('exit', r));
-    if (code !== 0) throw new Error(`load exited ${String(code)}`);
-    return JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
+    if (code !== 0) throw new Error(`${script} exited ${String(code)}`);
+    return JSON.parse(out.trim().split('\n').pop()!) as T;
   } finally {
     fs.rmSync(file, { force: true });
   }
+}
+
+export const load = (job: LoadJob) => runJobScript<LoadResult>('bench/load.ts', job);
+
+/** A `huiju serve` process on a generated data set, on a free loopback port. */
+export async function startHuiju(dataDir: string, databaseUrl: string | undefined): Promise<{ base: string; child: ChildProcess }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env: Record<string, string> = { HUIJU_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', HUIJU_ADMIN_PASSWORD: adminPassword, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+  return { base, child: await startProcess(['bin/huiju.mjs', 'serve'], env, `${base}/api/v1/public/showcase/columns`) };
 }
 
 export interface Series {
@@ -208,10 +218,7 @@ export async function benchHttp(options: HttpBenchOptions): Promise<BenchResult[
     const limitBody = JSON.stringify({ items: [0, 1, 2].map((n) => ({ title: `南京市“弘扬科学家精神”科普宣讲会${n}`, modules: ['serve'], phaseId: 'p2', description: workPlan(random, '南京市科学技术协会') })) });
 
     // --- Huiju ---
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const env: Record<string, string> = { HUIJU_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', HUIJU_ADMIN_PASSWORD: adminPassword, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
-    const huiju = await startProcess(['bin/huiju.mjs', 'serve'], env, `${base}/api/v1/public/showcase/columns`);
+    const { base, child: huiju } = await startHuiju(dataDir, databaseUrl);
     const h: Record<string, Series> = {};
     let memory: { rss: number; peak: number };
     const loadAvg: string[] = [`before Huiju ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`];
